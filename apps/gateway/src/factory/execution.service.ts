@@ -1,0 +1,135 @@
+import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@bf/config';
+import { DataSource, EntityManager } from 'typeorm';
+import { liveUnavailableReason, newId } from '@bf/contracts';
+import { AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
+import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
+
+export interface PreflightCheck {
+  check: string;
+  passed: boolean;
+  detail: string;
+}
+
+export interface ExecutionStarted {
+  plan_id: string;
+  run_id: string;
+  status: 'executing';
+  dry_run: boolean;
+  steps_total: number;
+  steps_dispatched: string[];
+  preflight: { passed: true; checks: PreflightCheck[] };
+}
+
+/** Starts a run of a plan: records it, then enqueues every step without prerequisites. */
+@Injectable()
+export class ExecutionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly dispatcher: StepDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async start(tenantId: string, planId: string): Promise<ExecutionStarted> {
+    const { run, roots, steps, checks } = await this.dataSource.transaction(async (manager) => {
+      // Locking the plan row makes a concurrent second execute wait here and then see the first run.
+      const plan = await manager.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!plan) throw new NotFoundException(`plan ${planId} not found`);
+      if (this.config.safeMode && !plan.dryRun) {
+        throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
+      }
+      const active = await manager.getRepository(RunEntity).findOne({ where: [{ planId, status: 'running' }, { planId, rollbackStatus: 'rolling_back' }] });
+      if (active) throw new ConflictException({ message: `plan ${planId} is already ${active.status === 'running' ? 'executing' : 'rolling back'} in run ${active.id}`, details: { active_run_id: active.id } });
+      await this.assertReviewed(manager, plan);
+      const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+      await this.assertDomainFree(manager, plan, steps);
+      const checks = this.preflight(plan, steps);
+      const failed = checks.filter((check) => !check.passed);
+      if (failed.length) {
+        throw new UnprocessableEntityException({ message: `preflight failed: ${failed.map((c) => c.detail).join('; ')}`, details: { preflight: { passed: false, checks } } });
+      }
+      const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun };
+      await manager.insert(RunEntity, run);
+      const now = new Date();
+      const roots = steps.filter((step) => step.dependsOn.length === 0);
+      const rootIds = new Set(roots.map((step) => step.stepId));
+      await manager.insert(
+        StepRunEntity,
+        steps.map((step) => ({ runId: run.id, stepId: step.stepId, tenantId, status: 'pending' as const, attempt: 1, dispatchedAt: rootIds.has(step.stepId) ? now : null })),
+      );
+      await manager.update(PlanEntity, { id: planId }, { status: 'executing' });
+      await this.audit.append(manager, {
+        tenantId,
+        planId,
+        runId: run.id,
+        eventType: 'factory.execution_started',
+        severity: 'info',
+        reason: plan.dryRun ? 'Execution started as a dry run: steps describe their changes and make none' : 'Execution started',
+        success: true,
+        metadata: { dry_run: plan.dryRun, steps_total: steps.length, plan_hash: plan.planHash },
+      });
+      return { run, roots, steps, checks };
+    });
+    const ref: RunRef = { tenantId, planId, runId: run.id, dryRun: run.dryRun };
+    await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1 })));
+    await this.dispatcher.announce(ref, 'run', 'running');
+    return {
+      plan_id: planId,
+      run_id: run.id,
+      status: 'executing',
+      dry_run: run.dryRun,
+      steps_total: steps.length,
+      steps_dispatched: roots.map((step) => step.stepId),
+      preflight: { passed: true, checks },
+    };
+  }
+
+  /**
+   * Review binds to execution: the stored content must still hash to the plan's
+   * hash, and a HIGH or CRITICAL plan needs an approval of exactly that hash.
+   */
+  private async assertReviewed(manager: EntityManager, plan: PlanEntity): Promise<void> {
+    const view = await new PlanViewReader(this.dataSource).readIn(manager, plan.tenantId, plan.id);
+    const hash = currentContentHash(view!);
+    if (hash !== plan.planHash) {
+      throw new ConflictException({ message: `plan ${plan.id} was changed after it was planned (content hash ${hash}, planned ${plan.planHash}); refusing to execute`, details: { planned_hash: plan.planHash, content_hash: hash } });
+    }
+    const level = plan.riskAssessment.overall_risk_level;
+    if (level !== 'high' && level !== 'critical') return;
+    const approval = await manager.getRepository(PlanApprovalEntity).findOne({ where: { planId: plan.id, planHash: plan.planHash }, order: { createdAt: 'DESC' } });
+    if (!approval) {
+      throw new ConflictException({ message: `plan ${plan.id} is ${level} risk and needs an approval first: POST /api/v1/plans/${plan.id}/approve`, details: { required: 'approval', risk_level: level } });
+    }
+  }
+
+  /**
+   * One active run per domain across plans (and tenants: a domain is global): two
+   * plans changing the same site and DNS records at once would undo each other.
+   * The advisory lock makes two concurrent executes for one domain take turns.
+   */
+  private async assertDomainFree(manager: EntityManager, plan: PlanEntity, steps: PlanStepEntity[]): Promise<void> {
+    const domain = steps.find((step) => step.action === 'website.deploy' || step.action === 'dns.configure')?.parameters.domain;
+    if (typeof domain !== 'string') return;
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`domain:${domain}`]);
+    const [other] = await manager.query(
+      `SELECT r.id, r.plan_id FROM runs r JOIN plan_steps s ON s.plan_id = r.plan_id
+       WHERE (r.status = 'running' OR r.rollback_status = 'rolling_back') AND r.plan_id <> $1
+         AND s.action IN ('website.deploy', 'dns.configure') AND s.parameters->>'domain' = $2
+       LIMIT 1`,
+      [plan.id, domain],
+    );
+    if (other) {
+      throw new ConflictException({ message: `domain ${domain} is being changed by run ${other.id} of plan ${other.plan_id}; wait for it to finish`, details: { active_run_id: other.id, active_plan_id: other.plan_id, domain } });
+    }
+  }
+
+  /** What can be known before starting: a live run needs every step's live mode. Deeper checks come per provider. */
+  private preflight(plan: PlanEntity, steps: PlanStepEntity[]): PreflightCheck[] {
+    if (plan.dryRun) return [{ check: 'mode', passed: true, detail: 'dry run: no external system is changed' }];
+    return steps.map((step) => {
+      const reason = liveUnavailableReason(step.action);
+      return { check: `live:${step.action}`, passed: reason === null, detail: reason ?? `${step.name} can run live` };
+    });
+  }
+}

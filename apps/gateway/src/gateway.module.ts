@@ -1,0 +1,38 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, Runtime } from '@bf/runtime';
+import { AuditVerifyController } from './audit/audit-verify.controller';
+import { AuditController } from './audit/audit.controller';
+import { EvidenceDownloadService } from './factory/evidence-download.service';
+import { ExecutionService } from './factory/execution.service';
+import { FactoryController } from './factory/factory.controller';
+import { PlanRequestService } from './factory/plan-request.service';
+import { ProgressHub } from './factory/progress-hub';
+import { OpsController } from './ops/ops.controller';
+import { OrchestratorProcessor } from './orchestrator/orchestrator.processor';
+import { RunAdvancer } from './orchestrator/run-advancer';
+import { RunSettler } from './orchestrator/run-settler';
+import { RunFollowUp } from './orchestrator/run-follow-up';
+import { RollbackService } from './factory/rollback.service';
+import { StepDispatcher } from './orchestrator/step-dispatcher';
+import { IntentClient } from './pipeline/intent.client';
+import { PipelineController } from './pipeline/pipeline.controller';
+import { ApprovalService } from './plans/approval.service';
+import { PlansController } from './plans/plans.controller';
+import { TemplateCheckService } from './plans/template-check.service';
+import { QueueEventsRegistry } from './queue-events.registry';
+
+/**
+ * The gateway: REST routes that validate, persist and enqueue, plus the
+ * orchestrator that consumes the durable step-status queue and advances runs.
+ */
+@Module({})
+export class GatewayModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [CoreModule.forRuntime(runtime)],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, RunFollowUp, RollbackService, StepDispatcher],
+    };
+  }
+}

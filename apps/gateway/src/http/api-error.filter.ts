@@ -1,0 +1,55 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { Observable, throwError } from 'rxjs';
+import { rootLogger } from '@bf/observability';
+
+/** The one error shape of the API: `{statusCode, error, message, details?}`. */
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+  details?: unknown;
+}
+
+/**
+ * Turns every error into the API's error shape. Client mistakes keep their 4xx
+ * (including body-parser's malformed JSON); anything unexpected becomes a 500
+ * whose stack goes to the log, never to the client.
+ */
+@Catch()
+export class ApiErrorFilter implements ExceptionFilter {
+  private readonly log = rootLogger().child({ component: 'ApiErrorFilter' });
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // The orchestrator's queue consumer shares this app: its errors go back to BullMQ unchanged.
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = this.toApiError(exception);
+    if (body.statusCode >= 500) this.log.error({ err: exception }, 'unhandled error');
+    if (!response.headersSent) response.status(body.statusCode).json(body);
+  }
+
+  private toApiError(exception: unknown): ApiError {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const payload = exception.getResponse();
+      const fields = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+      const message = typeof payload === 'string' ? payload : fields.message;
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message: Array.isArray(message) ? message.join('; ') : String(message ?? exception.message),
+        ...(fields.details !== undefined ? { details: fields.details } : {}),
+      };
+    }
+    const bodyParserError = exception as { type?: string; status?: number; message?: string };
+    if (bodyParserError?.type === 'entity.parse.failed') {
+      return { statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${bodyParserError.message}` };
+    }
+    if (typeof bodyParserError?.status === 'number' && bodyParserError.status >= 400 && bodyParserError.status < 500) {
+      return { statusCode: bodyParserError.status, error: STATUS_CODES[bodyParserError.status] ?? 'Error', message: bodyParserError.message ?? 'bad request' };
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'internal error; see the server log' };
+  }
+}

@@ -1,0 +1,230 @@
+import { ConflictException, Inject, Injectable, NotFoundException, Optional, ServiceUnavailableException } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@bf/config';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { StepReport, StepStatus } from '@bf/contracts';
+import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { endRun } from './end-run';
+import { Compensation, RunSettler } from './run-settler';
+import { ReadyStep, RunRef } from './step-dispatcher';
+
+export interface Advance {
+  run: RunRef;
+  /** Whether this report changed the step's state (false for duplicates and late reports). */
+  applied: boolean;
+  /** The statuses the step moved through, in order (e.g. running then completed when the running report came late). */
+  transitions: string[];
+  /** Steps whose prerequisites are complete: to (re)dispatch; job ids make repeats no-ops. */
+  ready: ReadyStep[];
+  /** The next compensation to dispatch during a rollback. */
+  compensate: Compensation[];
+  runStatus: RunEntity['status'];
+  /** Nothing more will happen to the run: its evidence pack can be built. */
+  settled: boolean;
+}
+
+type ForwardReport = Extract<StepReport, { status: 'running' | 'completed' | 'failed' }>;
+type RollbackReport = Extract<StepReport, { status: 'rolled_back' | 'rollback_failed' }>;
+
+/**
+ * Applies step reports to a run in PostgreSQL. The run row is locked for the
+ * transaction, so reports for the same run are applied one at a time even across
+ * gateway replicas; every update is conditional on the step's current status, so
+ * duplicate or out-of-order reports change nothing twice. Re-entrant: it always
+ * returns every step that is ready, so a report redelivered after a crash between
+ * commit and enqueue dispatches what was missed.
+ */
+@Injectable()
+export class RunAdvancer {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly audit: AuditLog,
+    private readonly settler: RunSettler,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
+  ) {}
+
+  /** Seed 001 safe mode: a rollback of live changes is live execution too. */
+  private get safeMode(): boolean {
+    return this.config?.safeMode ?? false;
+  }
+
+  apply(report: StepReport): Promise<Advance | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const run = await manager.getRepository(RunEntity).findOne({ where: { id: report.runId, tenantId: report.tenantId }, lock: { mode: 'pessimistic_write' } });
+      if (!run) return undefined;
+      const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId: run.planId }, order: { sequence: 'ASC' } });
+      const step = steps.find((candidate) => candidate.stepId === report.stepId);
+      if (!step) return undefined;
+      const transitions =
+        report.status === 'rolled_back' || report.status === 'rollback_failed'
+          ? await this.applyRollbackReport(manager, run, step, report)
+          : await this.applyStepReport(manager, run, step, report);
+      return this.advance(manager, run, steps, transitions);
+    });
+  }
+
+  /** `POST /api/factory/{plan_id}/rollback[?to_step=N]`: compensate the latest run's completed steps. */
+  requestRollback(tenantId: string, planId: string, toStep: number | null): Promise<Advance> {
+    return this.withLatestRun(tenantId, planId, async (manager, run, steps) => {
+      if (run.rollbackStatus === 'rolling_back' || run.rollbackRequested) throw new ConflictException(`run ${run.id} is already being rolled back`);
+      if (run.status === 'running') throw new ConflictException(`run ${run.id} is still executing; cancel it first (POST /api/v1/plans/${planId}/cancel?rollback=true)`);
+      if (toStep !== null && !steps.some((step) => step.sequence === toStep)) throw new NotFoundException(`plan ${planId} has no step ${toStep}`);
+      if (this.safeMode && !run.dryRun) throw new ServiceUnavailableException('rolling back live changes is blocked: the system is in SAFE_MODE');
+      run.rollbackRequested = true;
+      run.rollbackToStep = toStep;
+      await manager.update(RunEntity, { id: run.id }, { rollbackRequested: true, rollbackToStep: toStep });
+      return this.advance(manager, run, steps, []);
+    });
+  }
+
+  /** `POST /api/v1/plans/{plan_id}/cancel[?rollback=true]`: stop dispatching; running steps finish. */
+  requestCancel(tenantId: string, planId: string, rollback: boolean): Promise<Advance> {
+    return this.withLatestRun(tenantId, planId, async (manager, run, steps) => {
+      if (run.status !== 'running' || run.cancelRequested) throw new ConflictException(`run ${run.id} is ${run.cancelRequested ? 'already being cancelled' : run.status}; only a running run can be cancelled`);
+      run.cancelRequested = true;
+      run.rollbackRequested = rollback;
+      await manager.update(RunEntity, { id: run.id }, { cancelRequested: true, rollbackRequested: rollback });
+      return this.advance(manager, run, steps, []);
+    });
+  }
+
+  private async withLatestRun<T>(tenantId: string, planId: string, work: (manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (manager) => {
+      const latest = await manager.getRepository(RunEntity).findOne({ where: { planId, tenantId }, order: { startedAt: 'DESC' } });
+      if (!latest) throw new NotFoundException(`plan ${planId} has no run`);
+      const run = await manager.getRepository(RunEntity).findOneOrFail({ where: { id: latest.id }, lock: { mode: 'pessimistic_write' } });
+      const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+      return work(manager, run, steps);
+    });
+  }
+
+  private async advance(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], transitions: string[]): Promise<Advance> {
+    if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps);
+    const dispatching = run.status === 'running' && !run.cancelRequested;
+    const ready = dispatching ? await this.markReady(manager, run, steps) : [];
+    const settlement = await this.settler.settle(manager, run, steps);
+    return {
+      run: { tenantId: run.tenantId, planId: run.planId, runId: run.id, dryRun: run.dryRun },
+      applied: transitions.length > 0,
+      transitions,
+      ready,
+      compensate: settlement.compensate,
+      runStatus: run.status,
+      settled: settlement.settled,
+    };
+  }
+
+  private async applyStepReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: ForwardReport): Promise<StepStatus[]> {
+    const stepRuns = manager.getRepository(StepRunEntity);
+    const current = await stepRuns.findOneBy({ runId: run.id, stepId: step.stepId });
+    if (!current || current.status === 'completed' || current.status === 'failed') return [];
+    const transitions: StepStatus[] = [];
+    const where = { runId: run.id, stepId: step.stepId };
+    const base = { tenantId: run.tenantId, planId: run.planId, runId: run.id };
+    const metadata = { step_id: step.stepId, step_name: step.name, executor: step.executor, sequence: step.sequence, attempt: report.attempt, worker: report.worker };
+    // The running report may arrive after the outcome (reports are consumed concurrently):
+    // the step still went pending -> running -> done, so the start is recorded first either way.
+    if (current.status === 'pending') {
+      const startedAt = new Date(report.status === 'running' ? report.at : report.startedAt);
+      await stepRuns.update(where, { status: 'running', startedAt, worker: report.worker });
+      await this.audit.append(manager, { ...base, eventType: 'factory.step_started', severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun } });
+      transitions.push('running');
+    }
+    switch (report.status) {
+      case 'running':
+        return transitions;
+      case 'completed': {
+        await stepRuns.update(where, { status: 'completed', finishedAt: new Date(report.at), result: report.result as never, dryRun: report.dryRun, worker: report.worker, error: null });
+        run.context = { ...run.context, ...report.outputs };
+        await manager.update(RunEntity, { id: run.id }, { context: run.context as never });
+        await this.audit.append(manager, {
+          ...base,
+          eventType: 'factory.step_completed',
+          severity: 'info',
+          reason: `Step ${step.sequence} '${step.name}' completed${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+          success: true,
+          metadata: { ...metadata, dry_run: report.dryRun, duration_ms: report.durationMs },
+        });
+        return [...transitions, 'completed'];
+      }
+      case 'failed': {
+        await stepRuns.update(where, { status: 'failed', finishedAt: new Date(report.at), error: report.error, worker: report.worker, dryRun: run.dryRun });
+        await this.audit.append(manager, {
+          ...base,
+          eventType: 'factory.step_failed',
+          severity: 'error',
+          reason: `Step ${step.sequence} '${step.name}' failed: ${report.error.message}`,
+          success: false,
+          metadata: { ...metadata, error: report.error.message, permanent: report.error.permanent, attempts: report.error.attempts },
+        });
+        if (run.status === 'running') await this.failRun(manager, run, { stepId: step.stepId, message: report.error.message });
+        return [...transitions, 'failed'];
+      }
+    }
+  }
+
+  private async applyRollbackReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: RollbackReport): Promise<string[]> {
+    const { affected } = await manager.update(
+      StepRunEntity,
+      { runId: run.id, stepId: step.stepId, rollbackStatus: In(['pending', 'dispatched']) },
+      report.status === 'rolled_back'
+        ? { rollbackStatus: 'rolled_back', rollbackResult: report.result as never, rolledBackAt: new Date(report.at), status: 'rolled_back' }
+        : { rollbackStatus: 'failed', rollbackError: report.error, rolledBackAt: new Date(report.at) },
+    );
+    if (!affected) return [];
+    const ok = report.status === 'rolled_back';
+    await this.audit.append(manager, {
+      tenantId: run.tenantId,
+      planId: run.planId,
+      runId: run.id,
+      eventType: ok ? 'factory.step_rolled_back' : 'factory.step_rollback_failed',
+      severity: ok ? 'info' : 'error',
+      reason: ok ? `Step ${step.sequence} '${step.name}' rolled back` : `Rolling back step ${step.sequence} '${step.name}' failed: ${report.error.message}`,
+      success: ok,
+      metadata: { step_id: step.stepId, sequence: step.sequence, worker: report.worker, ...(ok ? { compensation: report.result } : { error: report.error.message }) },
+    });
+    return [ok ? 'rolled_back' : 'rollback_failed'];
+  }
+
+  private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<void> {
+    const completed = await manager.getRepository(StepRunEntity).countBy({ runId: run.id, status: 'completed' });
+    if (completed < steps.length) return;
+    await endRun(manager, this.audit, run, 'completed', {
+      eventType: 'factory.execution_completed',
+      severity: 'info',
+      reason: `All steps completed${run.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+      success: true,
+      metadata: { dry_run: run.dryRun },
+    });
+  }
+
+  /** Stops the run at its first failed step (stop_on_first_error); with auto_rollback, compensation follows once in-flight steps end. */
+  private async failRun(manager: EntityManager, run: RunEntity, error: { stepId: string; message: string }): Promise<void> {
+    const plan = await manager.getRepository(PlanEntity).findOneByOrFail({ id: run.planId });
+    await endRun(
+      manager,
+      this.audit,
+      run,
+      'failed',
+      {
+        eventType: 'factory.execution_failed',
+        severity: 'error',
+        reason: `Execution stopped: ${error.message}${plan.autoRollback ? '; auto_rollback will compensate completed steps' : ''}`,
+        success: false,
+        metadata: { dry_run: run.dryRun, failed_step_id: error.stepId, auto_rollback: plan.autoRollback },
+      },
+      { error, rollbackRequested: plan.autoRollback },
+    );
+  }
+
+  /** Pending steps whose prerequisites have all completed; newly ready ones are stamped dispatched. */
+  private async markReady(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<ReadyStep[]> {
+    const stepRuns = await manager.getRepository(StepRunEntity).findBy({ runId: run.id });
+    const status = new Map(stepRuns.map((stepRun) => [stepRun.stepId, stepRun]));
+    const ready = steps.filter(
+      (step) => status.get(step.stepId)?.status === 'pending' && step.dependsOn.every((dep) => status.get(dep)?.status === 'completed'),
+    );
+    const fresh = ready.filter((step) => !status.get(step.stepId)?.dispatchedAt).map((step) => step.stepId);
+    if (fresh.length) await manager.update(StepRunEntity, { runId: run.id, stepId: In(fresh), dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
+    return ready.map((step) => ({ stepId: step.stepId, action: step.action, attempt: status.get(step.stepId)!.attempt }));
+  }
+}

@@ -1,0 +1,131 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, IsNull, Not } from 'typeorm';
+import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { endRun } from './end-run';
+
+export interface Compensation {
+  stepId: string;
+  action: PlanStepEntity['action'];
+}
+
+export interface Settlement {
+  /** The next compensation to dispatch, if a rollback is under way. */
+  compensate: Compensation[];
+  /** Nothing more will happen to the run (its evidence pack can be built). */
+  settled: boolean;
+}
+
+/**
+ * What happens to a run once no step is in flight: a requested cancel ends it
+ * cancelled; a requested rollback (manual, to_step, auto_rollback) compensates
+ * its completed steps one at a time in reverse completion order; and at the end
+ * the run and plan get their final status. Called with the run row locked.
+ */
+@Injectable()
+export class RunSettler {
+  constructor(private readonly audit: AuditLog) {}
+
+  async settle(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<Settlement> {
+    if (run.status === 'running' && !run.cancelRequested) return { compensate: [], settled: false };
+    if (await this.inFlight(manager, run)) return { compensate: [], settled: false };
+    if (run.status === 'running') await this.cancel(manager, run);
+    if (!run.rollbackRequested) return { compensate: [], settled: true };
+    if (!run.rollbackStatus) await this.startRollback(manager, run, steps);
+    if (run.rollbackStatus !== 'rolling_back') return { compensate: [], settled: true };
+    const next = await this.nextCompensation(manager, run, steps);
+    if (next === 'waiting') return { compensate: [], settled: false };
+    if (next) return { compensate: [next], settled: false };
+    await this.finishRollback(manager, run);
+    return { compensate: [], settled: true };
+  }
+
+  /** Steps dispatched or running, whose outcome is still to come; and compensations under way. */
+  private async inFlight(manager: EntityManager, run: RunEntity): Promise<boolean> {
+    const stepRuns = manager.getRepository(StepRunEntity);
+    const running = await stepRuns.countBy([
+      { runId: run.id, status: 'running' },
+      { runId: run.id, status: 'pending', dispatchedAt: Not(IsNull()) },
+    ]);
+    return running > 0;
+  }
+
+  private async cancel(manager: EntityManager, run: RunEntity): Promise<void> {
+    await endRun(manager, this.audit, run, 'cancelled', {
+      eventType: 'factory.execution_cancelled',
+      severity: 'warning',
+      reason: run.rollbackRequested ? 'Execution cancelled; completed steps will be rolled back' : 'Execution cancelled; completed steps stay in place',
+      success: true,
+      metadata: { dry_run: run.dryRun },
+    });
+  }
+
+  private async startRollback(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<void> {
+    const sequenceOf = new Map(steps.map((step) => [step.stepId, step.sequence]));
+    const completed = (await manager.getRepository(StepRunEntity).findBy({ runId: run.id, status: 'completed' }))
+      .filter((stepRun) => sequenceOf.get(stepRun.stepId)! > (run.rollbackToStep ?? 0))
+      // Reverse completion order (seed 001): what finished last is undone first.
+      .sort((a, b) => b.finishedAt!.getTime() - a.finishedAt!.getTime() || sequenceOf.get(b.stepId)! - sequenceOf.get(a.stepId)!);
+    for (const [index, stepRun] of completed.entries()) {
+      await manager.update(StepRunEntity, { runId: run.id, stepId: stepRun.stepId }, { rollbackStatus: 'pending', rollbackOrder: index + 1 });
+    }
+    run.rollbackStatus = 'rolling_back';
+    await manager.update(RunEntity, { id: run.id }, { rollbackStatus: 'rolling_back' });
+    await this.audit.append(manager, {
+      ...this.ref(run),
+      eventType: 'factory.rollback_started',
+      severity: 'warning',
+      reason: `Rolling back ${completed.length} completed step(s)${run.rollbackToStep ? ` after step ${run.rollbackToStep}` : ''}, in reverse completion order`,
+      success: true,
+      metadata: { steps: completed.map((stepRun) => stepRun.stepId), to_step: run.rollbackToStep, dry_run: run.dryRun },
+    });
+  }
+
+  /**
+   * The next compensation to run, 'waiting' while one is dispatched, or null when
+   * all are done. A live step that cannot be reversed is recorded as a failed
+   * compensation (manual restoration) without dispatching anything.
+   */
+  private async nextCompensation(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<Compensation | 'waiting' | null> {
+    const stepRuns = manager.getRepository(StepRunEntity);
+    if (await stepRuns.countBy({ runId: run.id, rollbackStatus: 'dispatched' })) return 'waiting';
+    for (;;) {
+      const next = await stepRuns.findOne({ where: { runId: run.id, rollbackStatus: 'pending' }, order: { rollbackOrder: 'ASC' } });
+      if (!next) return null;
+      const step = steps.find((candidate) => candidate.stepId === next.stepId)!;
+      if (!step.rollbackPossible && next.dryRun === false) {
+        await this.recordManual(manager, run, step);
+        continue;
+      }
+      await stepRuns.update({ runId: run.id, stepId: next.stepId }, { rollbackStatus: 'dispatched' });
+      return { stepId: step.stepId, action: step.action };
+    }
+  }
+
+  private async recordManual(manager: EntityManager, run: RunEntity, step: PlanStepEntity): Promise<void> {
+    const message = `'${step.name}' cannot be rolled back automatically: manual restoration required (${step.rollbackSteps.map((s) => s.action).join(', ')})`;
+    await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, { rollbackStatus: 'failed', rollbackError: { message }, rolledBackAt: new Date() });
+    await this.audit.append(manager, { ...this.ref(run), eventType: 'factory.step_rollback_failed', severity: 'error', reason: message, success: false, metadata: { step_id: step.stepId, sequence: step.sequence, manual: true } });
+  }
+
+  private async finishRollback(manager: EntityManager, run: RunEntity): Promise<void> {
+    const failed = await manager.getRepository(StepRunEntity).findBy({ runId: run.id, rollbackStatus: 'failed' });
+    const rolledBack = await manager.getRepository(StepRunEntity).countBy({ runId: run.id, rollbackStatus: 'rolled_back' });
+    const status = failed.length ? 'partially_rolled_back' : 'rolled_back';
+    run.rollbackStatus = status;
+    await manager.update(RunEntity, { id: run.id }, { rollbackStatus: status, rollbackFinishedAt: new Date() });
+    await manager.update(PlanEntity, { id: run.planId }, { status });
+    await this.audit.append(manager, {
+      ...this.ref(run),
+      eventType: 'factory.rollback_completed',
+      severity: failed.length ? 'error' : 'info',
+      reason: failed.length ? `Rollback finished with ${failed.length} failed compensation(s): plan partially rolled back` : `Rollback finished: ${rolledBack} step(s) compensated`,
+      success: !failed.length,
+      metadata: { steps_rolled_back: rolledBack, errors: failed.map((stepRun) => ({ step_id: stepRun.stepId, error: stepRun.rollbackError?.message })) },
+    });
+  }
+
+  private ref(run: RunEntity) {
+    return { tenantId: run.tenantId, planId: run.planId, runId: run.id };
+  }
+}
+

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { ACTION_QUEUE, rollbackJobId, StepAction, stepJobId } from '@bf/contracts';
+import { JobProducer, ProgressPublisher } from '@bf/queue';
+
+export interface ReadyStep {
+  stepId: string;
+  action: StepAction;
+  attempt: number;
+}
+
+export interface RunRef {
+  tenantId: string;
+  planId: string;
+  runId: string;
+  dryRun: boolean;
+}
+
+/**
+ * Puts ready steps on their executors' queues. Called after the transaction that
+ * marked them dispatched has committed (so the worker finds the rows), and safe
+ * to call again for the same steps: job ids are (run, step, attempt).
+ */
+@Injectable()
+export class StepDispatcher {
+  constructor(
+    private readonly producer: JobProducer,
+    private readonly progress: ProgressPublisher,
+  ) {}
+
+  async dispatch(run: RunRef, steps: ReadyStep[]): Promise<void> {
+    await Promise.all(
+      steps.map((step) =>
+        this.producer.enqueue(
+          ACTION_QUEUE[step.action],
+          step.action as never,
+          { tenantId: run.tenantId, planId: run.planId, runId: run.runId, stepId: step.stepId, attempt: step.attempt, dryRun: run.dryRun } as never,
+          { jobId: stepJobId(run.runId, step.stepId, step.attempt) },
+        ),
+      ),
+    );
+  }
+
+  /** Puts a compensation on the queue of the worker that runs the step; one job per (run, step). */
+  async compensate(run: RunRef, compensations: { stepId: string; action: StepAction }[]): Promise<void> {
+    for (const { stepId, action } of compensations) {
+      await this.producer.enqueue(ACTION_QUEUE[action], 'step.rollback' as never, { tenantId: run.tenantId, planId: run.planId, runId: run.runId, stepId } as never, {
+        jobId: rollbackJobId(run.runId, stepId),
+      });
+    }
+  }
+
+  async announce(run: RunRef, kind: 'step' | 'run', status: string, stepId: string | null = null, detail?: string): Promise<void> {
+    // Progress is best effort: losing one only delays a display, never the run.
+    await this.progress
+      .publish({ planId: run.planId, runId: run.runId, kind, stepId, status, at: new Date().toISOString(), detail })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, Runtime } from '@bf/runtime';
+import { StepRunner } from '@bf/step-sdk';
+import { ConfigureFiscalStep } from './configure-fiscal.step';
+import { ConfigureIntegrationStep } from './configure-integration.step';
+import { CreateUsersStep } from './create-users.step';
+import { InstallCustomModuleStep } from './install-custom-module.step';
+import { InstallModulesStep } from './install-modules.step';
+import { OdooProcessor } from './odoo.processor';
+
+export const ODOO_STEPS = [InstallModulesStep, CreateUsersStep, ConfigureFiscalStep, ConfigureIntegrationStep, InstallCustomModuleStep];
+
+@Module({})
+export class OdooModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    return { module: OdooModule, imports: [CoreModule.forRuntime(runtime)], controllers: [OdooProcessor], providers: [StepRunner, ...ODOO_STEPS] };
+  }
+}

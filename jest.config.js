@@ -1,0 +1,25 @@
+/**
+ * Two projects: fast unit specs next to the code, and integration/e2e specs
+ * under test/ that talk to the real PostgreSQL and Redis. Both use the same
+ * global setup, which gives this test run its own database and Redis prefix.
+ */
+const swc = ['@swc/jest', { swcrc: true }];
+const moduleNameMapper = {
+  '^@bf/(contracts|config|persistence|queue|observability|step-sdk|runtime|templates)$': '<rootDir>/libs/$1/src',
+};
+const common = {
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+module.exports = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Seed 000 "Audit Events" table. */
+export const FACTORY_EVENT_TYPES = [
+  'factory.plan_generated',
+  'factory.execution_started',
+  'factory.step_started',
+  'factory.step_completed',
+  'factory.step_failed',
+  'factory.execution_completed',
+  'factory.execution_failed',
+  'factory.rollback_started',
+  'factory.rollback_completed',
+  // Ours, beyond the seed: review decisions belong in the same trail.
+  'factory.plan_approved',
+  'factory.risk_acknowledged',
+  'factory.step_rolled_back',
+  'factory.step_rollback_failed',
+  'factory.execution_cancelled',
+] as const;
+
+/** Seed 001 "Audit Event Types". */
+export const PIPELINE_EVENT_TYPES = [
+  'pipeline.graph_started',
+  'pipeline.graph_completed',
+  'pipeline.graph_failed',
+  'pipeline.graph_rollback_started',
+  'pipeline.graph_rollback_completed',
+  'pipeline.node_started',
+  'pipeline.node_completed',
+  'pipeline.node_failed',
+  'pipeline.node_rollback_started',
+  'pipeline.node_rollback_completed',
+  'pipeline.node_rollback_failed',
+  'pipeline.intent_resolved',
+  'pipeline.dry_run_started',
+  'pipeline.dry_run_completed',
+] as const;
+
+export const AuditEventTypeSchema = z.enum([...FACTORY_EVENT_TYPES, ...PIPELINE_EVENT_TYPES]);
+export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
+
+export const AuditSeveritySchema = z.enum(['info', 'warning', 'error', 'critical']);
+export type AuditSeverity = z.infer<typeof AuditSeveritySchema>;
+
+/** Seed 000 "Example Audit Event", plus the correlation id (the run or plan it belongs to). */
+export const AuditEventSchema = z.object({
+  id: z.string(),
+  timestamp: z.string(),
+  event_type: AuditEventTypeSchema,
+  severity: AuditSeveritySchema,
+  reason: z.string(),
+  success: z.boolean(),
+  correlation_id: z.string().nullable(),
+  /** This event's chain hash and its predecessor's: an auditor can re-check the chain from the export. */
+  hash: z.string(),
+  prev_hash: z.string(),
+  metadata: z.record(z.unknown()),
+});
+export type AuditEvent = z.infer<typeof AuditEventSchema>;

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { BriefingSchema } from './briefing.schema';
+import { BusinessIntentInputSchema, ResolvedBusinessIntentSchema } from './intent.schema';
+import { StepAction } from './plan.schema';
+import { StepReportSchema } from './status-event.schema';
+
+/**
+ * The job catalogue: every queue, the jobs on it, each job's payload and result
+ * schema and its retry policy. Producers, worker transports and the orchestrator
+ * all derive their types from this one object, so enqueueing a payload of the
+ * wrong shape does not compile, and a worker whose handlers disagree with it
+ * refuses to boot.
+ */
+
+export interface RetryPolicy {
+  /** Total tries, the first included. */
+  attempts: number;
+  /** Exponential backoff base in ms: tries wait base, 2·base, 4·base … (plus jitter, see queue lib). */
+  backoffMs: number;
+  /** A single try taking longer than this fails (and may be retried). */
+  timeoutMs: number;
+}
+
+export interface JobDefinition<P extends z.ZodTypeAny = z.ZodTypeAny, R extends z.ZodTypeAny = z.ZodTypeAny> {
+  payload: P;
+  result: R;
+  retry: RetryPolicy;
+}
+
+function job<P extends z.ZodTypeAny, R extends z.ZodTypeAny>(definition: JobDefinition<P, R>): JobDefinition<P, R> {
+  return definition;
+}
+
+const id = z.string().min(1).max(100);
+
+/**
+ * Payload of every plan-step job. Ids only: the worker re-reads the step and the
+ * run context from PostgreSQL, so a retried job always sees the current truth.
+ */
+export const StepJobPayloadSchema = z.object({
+  tenantId: id,
+  planId: id,
+  runId: id,
+  stepId: id,
+  attempt: z.number().int().min(1),
+  dryRun: z.boolean(),
+});
+export type StepJobPayload = z.infer<typeof StepJobPayloadSchema>;
+
+export const StepJobResultSchema = z.object({
+  reported: z.enum(['completed', 'failed']),
+  dryRun: z.boolean(),
+});
+export type StepJobResult = z.infer<typeof StepJobResultSchema>;
+
+const STEP_RETRY: RetryPolicy = { attempts: 3, backoffMs: 500, timeoutMs: 120_000 };
+const stepJob = () => job({ payload: StepJobPayloadSchema, result: StepJobResultSchema, retry: STEP_RETRY });
+
+/** Compensation of one completed step; the worker re-reads the step and its recorded result. */
+export const RollbackJobPayloadSchema = z.object({ tenantId: id, planId: id, runId: id, stepId: id });
+export type RollbackJobPayload = z.infer<typeof RollbackJobPayloadSchema>;
+const rollbackJob = () =>
+  job({
+    payload: RollbackJobPayloadSchema,
+    result: z.object({ reported: z.enum(['rolled_back', 'rollback_failed']) }),
+    // Compensations matter more than steps: more tries, longer backoff.
+    retry: { attempts: 5, backoffMs: 1000, timeoutMs: 120_000 },
+  });
+
+export const JOB_CATALOGUE = {
+  intent: {
+    'intent.resolve': job({
+      payload: z.object({ tenantId: id, input: BusinessIntentInputSchema }),
+      /** The resolved intent and the seed 000 briefing composed from it (ready to plan). */
+      result: z.object({ intent: ResolvedBusinessIntentSchema, briefing: BriefingSchema }),
+      retry: { attempts: 2, backoffMs: 200, timeoutMs: 10_000 },
+    }),
+  },
+  planner: {
+    'plan.build': job({
+      payload: z.object({ tenantId: id, briefingId: id }),
+      result: z.object({ planId: id, created: z.boolean() }),
+      retry: { attempts: 3, backoffMs: 200, timeoutMs: 15_000 },
+    }),
+  },
+  webgen: {
+    'website.generate': stepJob(),
+    'website.deploy': stepJob(),
+    'step.rollback': rollbackJob(),
+  },
+  dns: {
+    'dns.configure': stepJob(),
+    'step.rollback': rollbackJob(),
+  },
+  odoo: {
+    'odoo.install_modules': stepJob(),
+    'odoo.create_users': stepJob(),
+    'odoo.configure_fiscal': stepJob(),
+    'odoo.install_custom_module': stepJob(),
+    'integration.configure': stepJob(),
+    'step.rollback': rollbackJob(),
+  },
+  evidence: {
+    'validation.run': stepJob(),
+    'step.rollback': rollbackJob(),
+    'evidence.build': job({
+      payload: z.object({ tenantId: id, runId: id }),
+      result: z.object({ artifactId: id, path: z.string(), sha256: z.string() }),
+      retry: { attempts: 5, backoffMs: 500, timeoutMs: 60_000 },
+    }),
+  },
+  'forge-sign': {
+    'evidence.sign': job({
+      payload: z.object({ tenantId: id, runId: id, artifactId: id }),
+      result: z.object({ artifactId: id, signaturePath: z.string(), keyFingerprint: z.string() }),
+      retry: { attempts: 5, backoffMs: 500, timeoutMs: 30_000 },
+    }),
+  },
+  /** Durable step reports from workers to the orchestrator. */
+  'step-status': {
+    'step.report': job({
+      payload: StepReportSchema,
+      result: z.object({ applied: z.boolean() }),
+      retry: { attempts: 10, backoffMs: 200, timeoutMs: 30_000 },
+    }),
+  },
+} as const;
+
+export type JobCatalogue = typeof JOB_CATALOGUE;
+export type QueueName = keyof JobCatalogue;
+export type JobName<Q extends QueueName> = keyof JobCatalogue[Q] & string;
+type DefinitionOf<Q extends QueueName, J extends JobName<Q>> = JobCatalogue[Q][J] extends JobDefinition<infer P, infer R>
+  ? { payload: P; result: R }
+  : never;
+/** What a producer passes (defaults not yet applied). */
+export type JobPayloadInput<Q extends QueueName, J extends JobName<Q>> = z.input<DefinitionOf<Q, J>['payload']>;
+/** What a handler receives (validated, defaults applied). */
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = z.infer<DefinitionOf<Q, J>['payload']>;
+export type JobResult<Q extends QueueName, J extends JobName<Q>> = z.infer<DefinitionOf<Q, J>['result']>;
+
+/** The seven worker services, one queue each (queue name = service name). */
+export const WORKER_QUEUES = ['intent', 'planner', 'webgen', 'dns', 'odoo', 'forge-sign', 'evidence'] as const satisfies readonly QueueName[];
+export type WorkerQueue = (typeof WORKER_QUEUES)[number];
+export const ALL_QUEUES = Object.keys(JOB_CATALOGUE) as QueueName[];
+
+export function jobDefinition(queue: QueueName, name: string): JobDefinition | undefined {
+  const jobs = JOB_CATALOGUE[queue] as Record<string, JobDefinition>;
+  return Object.prototype.hasOwnProperty.call(jobs, name) ? jobs[name] : undefined;
+}
+
+export function jobNames(queue: QueueName): string[] {
+  return Object.keys(JOB_CATALOGUE[queue]);
+}
+
+/** Which queue performs each step action. Typed so a new action without a queue does not compile. */
+export const ACTION_QUEUE: { [A in StepAction]: { [Q in QueueName]: A extends JobName<Q> ? Q : never }[QueueName] } = {
+  'website.generate': 'webgen',
+  'website.deploy': 'webgen',
+  'dns.configure': 'dns',
+  'odoo.install_modules': 'odoo',
+  'odoo.create_users': 'odoo',
+  'odoo.configure_fiscal': 'odoo',
+  'odoo.install_custom_module': 'odoo',
+  'integration.configure': 'odoo',
+  'validation.run': 'evidence',
+};
+
+/**
+ * Deterministic id of a step job: the same (run, step, attempt) always maps to
+ * the same BullMQ job, so a duplicate enqueue is a no-op. BullMQ forbids ':' in
+ * custom ids, hence the dots.
+ */
+export function stepJobId(runId: string, stepId: string, attempt: number): string {
+  return `${runId}.${stepId}.a${attempt}`;
+}
+
+/** Deterministic id of a step's compensation: one per (run, step). */
+export function rollbackJobId(runId: string, stepId: string): string {
+  return `${runId}.${stepId}.rollback`;
+}

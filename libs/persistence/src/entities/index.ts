@@ -1,0 +1,31 @@
+import { ArtifactEntity } from './artifact.entity';
+import { AuditEventEntity } from './audit-event.entity';
+import { BriefingEntity } from './briefing.entity';
+import { PlanApprovalEntity } from './plan-approval.entity';
+import { PlanStepEntity } from './plan-step.entity';
+import { PlanEntity } from './plan.entity';
+import { RunEntity } from './run.entity';
+import { StepRunEntity } from './step-run.entity';
+import { TenantEntity } from './tenant.entity';
+
+export * from './artifact.entity';
+export * from './audit-event.entity';
+export * from './briefing.entity';
+export * from './plan-approval.entity';
+export * from './plan-step.entity';
+export * from './plan.entity';
+export * from './run.entity';
+export * from './step-run.entity';
+export * from './tenant.entity';
+
+export const ENTITIES = [
+  TenantEntity,
+  BriefingEntity,
+  PlanEntity,
+  PlanStepEntity,
+  PlanApprovalEntity,
+  RunEntity,
+  StepRunEntity,
+  AuditEventEntity,
+  ArtifactEntity,
+];

@@ -1,0 +1,108 @@
+import { DataSource, EntityManager } from 'typeorm';
+import { Plan, PlanContent, PlanContentSchema, planHash } from '@bf/contracts';
+import { PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from './entities';
+
+/** A step as the API shows it: the plan's step with its state in the plan's latest run. */
+export type StepView = Plan['steps'][number] & {
+  mode: 'dry_run' | 'live' | null;
+  started_at: string | null;
+  finished_at: string | null;
+  result: Record<string, unknown> | null;
+  error: { message: string; permanent: boolean; attempts: number } | null;
+};
+
+export interface RunView {
+  run_id: string;
+  status: RunEntity['status'];
+  dry_run: boolean;
+  /** Every step that ran as a dry run, and why, so no reader mistakes it for a real change. */
+  dry_run_steps: { step_id: string; name: string; reason: string }[];
+  started_at: string;
+  finished_at: string | null;
+  error: RunEntity['error'];
+  context: Record<string, unknown>;
+}
+
+export type PlanView = Omit<Plan, 'steps'> & { steps: StepView[]; run: RunView | null; steps_completed: number };
+
+/** Reads a plan with its steps and the state of its latest run, in seed 000's shape. */
+export class PlanViewReader {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One REPEATABLE READ snapshot, so the plan, run and step statuses always agree with each other. */
+  read(tenantId: string, planId: string, runId?: string): Promise<PlanView | undefined> {
+    return this.dataSource.transaction('REPEATABLE READ', (manager) => this.readIn(manager, tenantId, planId, runId));
+  }
+
+  /** The same view inside a caller's transaction. */
+  async readIn(manager: EntityManager, tenantId: string, planId: string, runId?: string): Promise<PlanView | undefined> {
+    const plan = await manager.getRepository(PlanEntity).findOneBy({ id: planId, tenantId });
+    if (!plan) return undefined;
+    const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+    const run = runId
+      ? await manager.getRepository(RunEntity).findOneBy({ id: runId, planId })
+      : await manager.getRepository(RunEntity).findOne({ where: { planId }, order: { startedAt: 'DESC' } });
+    const stepRuns = run ? await manager.getRepository(StepRunEntity).findBy({ runId: run.id }) : [];
+    const stateOf = new Map(stepRuns.map((stepRun) => [stepRun.stepId, stepRun]));
+    const stepViews = steps.map((step) => toStepView(step, stateOf.get(step.stepId)));
+    return {
+      plan_id: plan.id,
+      briefing_id: plan.briefingId,
+      business_name: plan.businessName,
+      business_type: plan.businessType,
+      status: plan.status,
+      steps_total: steps.length,
+      steps_completed: stepViews.filter((step) => step.status === 'completed').length,
+      plan_hash: plan.planHash,
+      created_at: plan.createdAt.toISOString(),
+      dry_run: plan.dryRun,
+      auto_rollback: plan.autoRollback,
+      steps: stepViews,
+      risk_assessment: plan.riskAssessment,
+      run: run ? toRunView(run, stepViews) : null,
+    };
+  }
+}
+
+function toStepView(step: PlanStepEntity, state: StepRunEntity | undefined): StepView {
+  return {
+    step_id: step.stepId,
+    sequence: step.sequence,
+    name: step.name,
+    description: step.description,
+    executor: step.executor,
+    action: step.action,
+    template_id: step.templateId,
+    parameters: step.parameters,
+    depends_on: step.dependsOn,
+    status: state?.status ?? 'pending',
+    rollback_possible: step.rollbackPossible,
+    rollback_steps: step.rollbackSteps,
+    mode: state?.dryRun === null || state?.dryRun === undefined ? null : state.dryRun ? 'dry_run' : 'live',
+    started_at: state?.startedAt?.toISOString() ?? null,
+    finished_at: state?.finishedAt?.toISOString() ?? null,
+    result: state?.result ?? null,
+    error: state?.error ?? null,
+  };
+}
+
+function toRunView(run: RunEntity, steps: StepView[]): RunView {
+  return {
+    run_id: run.id,
+    status: run.status,
+    dry_run: run.dryRun,
+    dry_run_steps: steps
+      .filter((step) => step.mode === 'dry_run')
+      .map((step) => ({ step_id: step.step_id, name: step.name, reason: 'the briefing asked for a dry run (dry_run: true)' })),
+    started_at: run.startedAt.toISOString(),
+    finished_at: run.finishedAt?.toISOString() ?? null,
+    error: run.error,
+    context: run.context,
+  };
+}
+
+/** The hash of a stored plan's content as it is now; differs from `plan_hash` if rows were changed after planning. */
+export function currentContentHash(view: PlanView): string {
+  const content: PlanContent = PlanContentSchema.parse(view);
+  return planHash(content);
+}

@@ -1,0 +1,3 @@
+export * from './runtime';
+export * from './core.module';
+export * from './worker-bootstrap';

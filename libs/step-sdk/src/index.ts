@@ -1,0 +1,2 @@
+export * from './step-executor';
+export * from './step-runner';

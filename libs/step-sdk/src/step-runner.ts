@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { RollbackJobPayload, StepJobPayload, StepJobResult, StepReport } from '@bf/contracts';
+import { PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { JobContext, JobProducer } from '@bf/queue';
+import { PermanentStepError, StepContext, StepExecutor } from './step-executor';
+
+/**
+ * Runs one attempt of one plan step inside a worker: re-reads the step and run
+ * from PostgreSQL, reports `running`, calls the executor (dry run or live), and
+ * reports the outcome on the durable `step-status` queue. Transient errors are
+ * re-thrown for BullMQ to retry; only the last attempt, or a permanent error,
+ * reports `failed`.
+ */
+@Injectable()
+export class StepRunner {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly producer: JobProducer,
+  ) {}
+
+  async run(executor: StepExecutor, payload: StepJobPayload, job: JobContext): Promise<StepJobResult> {
+    const loaded = await this.load(payload);
+    if (loaded.stepRun.status === 'completed' || loaded.stepRun.status === 'failed') {
+      // A redelivered job for a step whose outcome is already recorded: nothing to do twice.
+      return { reported: loaded.stepRun.status, dryRun: payload.dryRun };
+    }
+    const context = this.contextFor(payload, loaded.step, loaded.run);
+    const started = Date.now();
+    const startedAt = new Date(started).toISOString();
+    await this.report({ status: 'running', ...this.ids(payload, job), at: startedAt });
+    try {
+      const outcome = payload.dryRun ? await executor.dryRun(context) : await executor.execute(context);
+      await this.report({
+        status: 'completed',
+        ...this.ids(payload, job),
+        at: new Date().toISOString(),
+        startedAt,
+        dryRun: payload.dryRun,
+        result: outcome.result,
+        outputs: outcome.outputs ?? {},
+        durationMs: Date.now() - started,
+      });
+      return { reported: 'completed', dryRun: payload.dryRun };
+    } catch (error) {
+      const permanent = error instanceof PermanentStepError;
+      if (permanent || job.isLastAttempt) {
+        await this.report({
+          status: 'failed',
+          ...this.ids(payload, job),
+          at: new Date().toISOString(),
+          startedAt,
+          error: { message: (error as Error).message, permanent, attempts: job.attempt },
+          durationMs: Date.now() - started,
+        });
+      }
+      throw permanent ? new UnrecoverableError((error as Error).message) : error;
+    }
+  }
+
+  /**
+   * Compensates one completed step: re-reads it and the result it recorded, asks
+   * the executor to undo it, and reports rolled_back or (on the last attempt or
+   * a permanent error) rollback_failed. A recorded outcome makes a redelivery a no-op.
+   */
+  async rollback(executors: StepExecutor[], payload: RollbackJobPayload, job: JobContext): Promise<{ reported: 'rolled_back' | 'rollback_failed' }> {
+    const { step, run, stepRun } = await this.load({ ...payload, attempt: 1, dryRun: true });
+    if (stepRun.rollbackStatus === 'rolled_back') return { reported: 'rolled_back' };
+    if (stepRun.rollbackStatus === 'failed') return { reported: 'rollback_failed' };
+    const executor = executors.find((candidate) => candidate.action === step.action);
+    if (!executor) throw new UnrecoverableError(`this worker has no executor for ${step.action}`);
+    const context = this.contextFor({ ...payload, attempt: stepRun.attempt, dryRun: stepRun.dryRun ?? run.dryRun }, step, run);
+    const ids = { tenantId: payload.tenantId, runId: payload.runId, stepId: payload.stepId, attempt: job.attempt, worker: `${job.queue}@${process.pid}` };
+    try {
+      const outcome = await executor.rollback(context, { result: stepRun.result ?? {} });
+      await this.producer.enqueue('step-status', 'step.report', { status: 'rolled_back', ...ids, at: new Date().toISOString(), result: outcome.result }, { jobId: `${payload.runId}.${payload.stepId}.rollback.done` });
+      return { reported: 'rolled_back' };
+    } catch (error) {
+      const permanent = error instanceof PermanentStepError;
+      if (permanent || job.isLastAttempt) {
+        await this.producer.enqueue(
+          'step-status',
+          'step.report',
+          { status: 'rollback_failed', ...ids, at: new Date().toISOString(), error: { message: (error as Error).message } },
+          { jobId: `${payload.runId}.${payload.stepId}.rollback.failed` },
+        );
+      }
+      throw permanent ? new UnrecoverableError((error as Error).message) : error;
+    }
+  }
+
+  private ids(payload: StepJobPayload, job: JobContext) {
+    return { tenantId: payload.tenantId, runId: payload.runId, stepId: payload.stepId, attempt: payload.attempt, worker: `${job.queue}@${process.pid}` };
+  }
+
+  private async load(payload: StepJobPayload) {
+    const [step, run, stepRun] = await Promise.all([
+      this.dataSource.getRepository(PlanStepEntity).findOneBy({ stepId: payload.stepId, tenantId: payload.tenantId }),
+      this.dataSource.getRepository(RunEntity).findOneBy({ id: payload.runId, tenantId: payload.tenantId }),
+      this.dataSource.getRepository(StepRunEntity).findOneBy({ runId: payload.runId, stepId: payload.stepId }),
+    ]);
+    if (!step || !run || !stepRun) {
+      throw new UnrecoverableError(`step ${payload.stepId} of run ${payload.runId} does not exist`);
+    }
+    return { step, run, stepRun };
+  }
+
+  private contextFor(payload: StepJobPayload, step: PlanStepEntity, run: RunEntity): StepContext {
+    return {
+      tenantId: payload.tenantId,
+      planId: payload.planId,
+      runId: payload.runId,
+      stepId: payload.stepId,
+      attempt: payload.attempt,
+      dryRun: payload.dryRun,
+      idempotencyKey: `${payload.runId}:${payload.stepId}`,
+      parameters: step.parameters,
+      templateId: step.templateId,
+      runState: Object.freeze({ ...run.context }),
+    };
+  }
+
+  /** Durable: the report is a job with a deterministic id, so sending it twice is harmless. */
+  private async report(report: StepReport): Promise<void> {
+    await this.producer.enqueue('step-status', 'step.report', report, {
+      jobId: `${report.runId}.${report.stepId}.a${report.attempt}.${report.status}`,
+    });
+  }
+}

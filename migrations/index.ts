@@ -1,0 +1,22 @@
+import { CreateTenantTable1795831200001 } from './1795831200001-CreateTenantTable';
+import { CreateBriefingTable1795831200002 } from './1795831200002-CreateBriefingTable';
+import { CreatePlanTables1795831200003 } from './1795831200003-CreatePlanTables';
+import { CreateRunTables1795831200004 } from './1795831200004-CreateRunTables';
+import { CreateAuditEventTable1795831200005 } from './1795831200005-CreateAuditEventTable';
+import { CreateArtifactTable1795831200006 } from './1795831200006-CreateArtifactTable';
+import { CreatePlanApprovalTable1795831200007 } from './1795831200007-CreatePlanApprovalTable';
+import { ChainAndLockAuditEvents1795831200008 } from './1795831200008-ChainAndLockAuditEvents';
+import { AddRollbackAndCancel1795831200009 } from './1795831200009-AddRollbackAndCancel';
+
+/** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
+export const MIGRATIONS = [
+  CreateTenantTable1795831200001,
+  CreateBriefingTable1795831200002,
+  CreatePlanTables1795831200003,
+  CreateRunTables1795831200004,
+  CreateAuditEventTable1795831200005,
+  CreateArtifactTable1795831200006,
+  CreatePlanApprovalTable1795831200007,
+  ChainAndLockAuditEvents1795831200008,
+  AddRollbackAndCancel1795831200009,
+];

@@ -1,0 +1,34 @@
+import { AppConfig, loadConfig } from '@bf/config';
+import { RunningSystem, startAll } from '../../apps/gateway/src/start-all';
+import { currentTestEnv } from './test-env';
+
+/**
+ * Boots the gateway and all seven workers against this run's database, with a
+ * Redis prefix of the suite's own, on a free port.
+ */
+export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEnv = {}): Promise<RunningSystem> {
+  const env = currentTestEnv();
+  const config: AppConfig = loadConfig({
+    ...process.env,
+    PORT: '0',
+    DATABASE_URL: env.databaseUrl,
+    REDIS_URL: env.redisUrl,
+    QUEUE_PREFIX: `${env.queuePrefix}_${suite}`,
+    DATA_DIR: `${env.dataDir}/${suite}`,
+    DB_MIGRATE: 'false',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...overrides,
+  });
+  return startAll(config);
+}
+
+/** Polls until `check` returns a value, or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
