@@ -159,7 +159,14 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
     const response = await api(`/api/factory/execute?plan_id=${planned.body.plan_id}&confirm=true`, { method: 'POST' });
     expect(response.status).toBe(422);
     expect(response.body.details.preflight.passed).toBe(false);
-    expect(response.body.details.preflight.checks.filter((check: any) => !check.passed)).toHaveLength(6);
+    const failed = response.body.details.preflight.checks.filter((check: any) => !check.passed);
+    // Each of the six steps has no live mode yet, and the plan's ERP steps need an Odoo, which this system has none of.
+    expect(failed.map((check: any) => check.check).sort()).toEqual(['odoo', ...planned.body.steps.map((step: any) => `live:${step.action}`)].sort());
+    expect(failed.find((check: any) => check.check === 'odoo').detail).toBe('the plan has Odoo steps but Odoo is not configured: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD are not set');
+    // The embedded DNS server, the deploy target, the disk and the template are fine.
+    expect(response.body.details.preflight.checks.filter((check: any) => check.passed).map((check: any) => check.check).sort()).toEqual(
+      ['deploy_target', 'disk_space', 'dns_provider', 'mode', 'template:modern_landing_v1'],
+    );
     expect((await api(`/api/factory/${planned.body.plan_id}`)).body).toMatchObject({ status: 'draft', run: null });
   });
 

@@ -1,7 +1,7 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { JOB_CATALOGUE } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { eventually, startTestSystem } from '../support/system';
 
@@ -9,7 +9,7 @@ const COMPLETE_EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../template
 
 describe('rollback end to end (gateway + workers, real Redis and PostgreSQL)', () => {
   let system: RunningSystem;
-  // A private copy of the templates, so one test can remove a template between review and execution.
+  // A private copy of the templates, so one test can break a template between review and execution.
   const templatesDir = mkdtempSync(join(tmpdir(), 'bf-templates-'));
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -64,21 +64,23 @@ describe('rollback end to end (gateway + workers, real Redis and PostgreSQL)', (
     expect((await call('POST', `/api/factory/${p.plan_id}/rollback?to_step=abc`)).status).toBe(400);
   });
 
-  it('auto-rolls back when a step fails mid-run (its template disappeared after review)', async () => {
+  it('auto-rolls back when a step fails mid-run (its template broke after review)', async () => {
     cpSync(join(templatesDir, 'websites/modern_landing_v1'), join(templatesDir, 'websites/doomed_v1'), { recursive: true });
     const manifest = join(templatesDir, 'websites/doomed_v1/manifest.json');
     const text = readFileSync(manifest, 'utf8').replace('"modern_landing_v1"', '"doomed_v1"');
-    require('node:fs').writeFileSync(manifest, text);
+    writeFileSync(manifest, text);
     const p = await plan(briefing('doomed.example', { website_config: { ...COMPLETE_EXAMPLE.website_config, domain: 'doomed.example', template: 'doomed_v1' } }));
     expect(p.plan_id).toBeDefined();
-    rmSync(join(templatesDir, 'websites/doomed_v1'), { recursive: true });
+    // Preflight sees a missing template or manifest, so break what only rendering finds: the page template itself.
+    appendFileSync(join(templatesDir, 'websites/doomed_v1/index.html.hbs'), '\n{{#each pages}}\n');
 
-    await call('POST', `/api/factory/execute?plan_id=${p.plan_id}&confirm=true`);
+    expect((await call('POST', `/api/factory/execute?plan_id=${p.plan_id}&confirm=true`)).status).toBe(202);
     const end = await settled(p.plan_id, ['rolled_back', 'partially_rolled_back']);
     expect(end.status).toBe('rolled_back');
-    expect(end.run).toMatchObject({ status: 'failed', error: { message: 'template doomed_v1 does not exist' } });
+    expect(end.run).toMatchObject({ status: 'failed', error: { message: expect.stringMatching(/^Parse error on line \d+/) } });
     const generate = end.steps.find((s: any) => s.action === 'website.generate');
-    expect(generate).toMatchObject({ status: 'failed', error: { permanent: true, attempts: 1 } });
+    // A render error is not classified as permanent, so the step used all its tries first.
+    expect(generate).toMatchObject({ status: 'failed', error: { permanent: false, attempts: JOB_CATALOGUE.webgen['website.generate'].retry.attempts } });
     // Whatever completed before the failure (the ERP branch) was compensated; nothing after it ran.
     const compensated = end.steps.filter((s: any) => s.status === 'rolled_back');
     expect(compensated.length).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { AuditController } from './audit/audit.controller';
 import { EvidenceDownloadService } from './factory/evidence-download.service';
 import { ExecutionService } from './factory/execution.service';
 import { FactoryController } from './factory/factory.controller';
+import { PREFLIGHT_PROVIDERS } from './factory/preflight';
 import { PlanRequestService } from './factory/plan-request.service';
 import { ProgressHub } from './factory/progress-hub';
 import { OpsController } from './ops/ops.controller';
@@ -32,7 +33,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, RunFollowUp, RollbackService, StepDispatcher],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, RunFollowUp, RollbackService, StepDispatcher, ...PREFLIGHT_PROVIDERS],
     };
   }
 }

@@ -2,7 +2,7 @@ import { liveUnavailableReason } from '@bf/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
-import { TemplateRegistry, TemplateVariablesError } from '@bf/templates';
+import { DEFAULT_WEBSITE_TEMPLATE, TemplateRegistry, TemplateVariablesError } from '@bf/templates';
 
 /** Renders the briefing's website template (seed 000 step "Generate Website"). */
 @Injectable()
@@ -16,7 +16,7 @@ export class GenerateWebsiteStep implements StepExecutor {
 
   /** Renders every file in memory and reports what would be written, with sizes and hashes. */
   async dryRun(context: StepContext): Promise<StepOutcome> {
-    const templateId = context.templateId ?? 'modern_landing_v1';
+    const templateId = context.templateId ?? DEFAULT_WEBSITE_TEMPLATE;
     const manifest = await this.templates.find(templateId);
     if (!manifest) throw new PermanentStepError(`template ${templateId} does not exist`);
     try {

@@ -5,6 +5,8 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => ['true', '1', 'yes'].includes(value));
 const port = z.coerce.number().int().min(0).max(65535);
+/** An optional variable: unset and empty both mean "not configured". */
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 /** Every environment variable the system reads, validated once at boot. */
 const EnvSchema = z.object({
@@ -19,13 +21,28 @@ const EnvSchema = z.object({
   METRICS_PORT: port.default(0),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  RUNNING_REPORT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   PLAN_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   DNS_SERVER_PORT: port.default(5300),
   SAFE_MODE: bool.default('false'),
+  DNS_PROVIDER: z.enum(['embedded', 'powerdns', 'hetzner']).default('embedded'),
+  PDNS_API_URL: optional(z.string().url()),
+  PDNS_API_KEY: optional(z.string()),
+  PDNS_SERVER_ID: z.string().min(1).default('localhost'),
+  HETZNER_DNS_TOKEN: optional(z.string()),
+  HETZNER_API_URL: z.string().url().default('https://api.hetzner.cloud/v1'),
+  ODOO_URL: optional(z.string().url()),
+  ODOO_DB: optional(z.string()),
+  ODOO_USER: optional(z.string()),
+  ODOO_PASSWORD: optional(z.string()),
+  PREFLIGHT_MIN_FREE_MB: z.coerce.number().int().min(0).default(200),
+  PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
 });
 
 /** Names of variables whose values are secrets: never logged, never returned. */
-export const SENSITIVE_ENV = ['DATABASE_URL', 'REDIS_URL'] as const;
+export const SENSITIVE_ENV = ['DATABASE_URL', 'REDIS_URL', 'PDNS_API_KEY', 'HETZNER_DNS_TOKEN', 'ODOO_PASSWORD'] as const;
+
+export type DnsProvider = z.infer<typeof EnvSchema>['DNS_PROVIDER'];
 
 export interface AppConfig {
   http: { port: number };
@@ -33,9 +50,19 @@ export interface AppConfig {
   database: { url: string; migrateOnBoot: boolean };
   storage: { dataDir: string; evidenceDir: string; keysDir: string; sitesDir: string; templatesDir: string };
   log: { level: z.infer<typeof EnvSchema>['LOG_LEVEL'] };
-  workers: { concurrency: number; metricsPort: number; lockMs: number };
+  workers: { concurrency: number; metricsPort: number; lockMs: number; runningReportDelayMs: number };
   planner: { waitMs: number };
-  dns: { serverPort: number };
+  dns: {
+    serverPort: number;
+    /** Where DNS records go: the built-in server (in-process), or an external provider's API. */
+    provider: DnsProvider;
+    powerDns: { apiUrl: string | null; apiKey: string | null; serverId: string };
+    hetzner: { apiUrl: string; token: string | null };
+  };
+  /** The user's Odoo, reached over XML-RPC; all null when none is configured. */
+  odoo: { url: string | null; db: string | null; user: string | null; password: string | null };
+  /** Checks before a run starts: the free space DATA_DIR needs, and how long a probe of an external system may take. */
+  preflight: { minFreeMb: number; timeoutMs: number };
   /** Seed 001 safe mode: nothing live runs; planning and dry runs keep working. */
   safeMode: boolean;
 }
@@ -63,9 +90,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       templatesDir: resolve(e.TEMPLATES_DIR),
     },
     log: { level: e.LOG_LEVEL },
-    workers: { concurrency: e.WORKER_CONCURRENCY, metricsPort: e.METRICS_PORT, lockMs: e.WORKER_LOCK_MS },
+    workers: { concurrency: e.WORKER_CONCURRENCY, metricsPort: e.METRICS_PORT, lockMs: e.WORKER_LOCK_MS, runningReportDelayMs: e.RUNNING_REPORT_DELAY_MS },
     planner: { waitMs: e.PLAN_WAIT_MS },
-    dns: { serverPort: e.DNS_SERVER_PORT },
+    dns: {
+      serverPort: e.DNS_SERVER_PORT,
+      provider: e.DNS_PROVIDER,
+      powerDns: { apiUrl: e.PDNS_API_URL ?? null, apiKey: e.PDNS_API_KEY ?? null, serverId: e.PDNS_SERVER_ID },
+      hetzner: { apiUrl: e.HETZNER_API_URL, token: e.HETZNER_DNS_TOKEN ?? null },
+    },
+    odoo: { url: e.ODOO_URL ?? null, db: e.ODOO_DB ?? null, user: e.ODOO_USER ?? null, password: e.ODOO_PASSWORD ?? null },
+    preflight: { minFreeMb: e.PREFLIGHT_MIN_FREE_MB, timeoutMs: e.PREFLIGHT_TIMEOUT_MS },
     safeMode: e.SAFE_MODE,
   };
 }

@@ -22,6 +22,9 @@ export class TemplateVariablesError extends Error {
   }
 }
 
+/** The template a website step renders when its plan names none. */
+export const DEFAULT_WEBSITE_TEMPLATE = 'modern_landing_v1';
+
 /**
  * The website templates under `<templatesDir>/websites/<id>/manifest.json`.
  * Rendering uses a fresh Handlebars environment with no custom helpers, and

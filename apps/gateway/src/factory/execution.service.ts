@@ -1,15 +1,10 @@
 import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager } from 'typeorm';
-import { liveUnavailableReason, newId } from '@bf/contracts';
+import { newId } from '@bf/contracts';
 import { AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
-
-export interface PreflightCheck {
-  check: string;
-  passed: boolean;
-  detail: string;
-}
+import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
 
 export interface ExecutionStarted {
   plan_id: string;
@@ -18,37 +13,35 @@ export interface ExecutionStarted {
   dry_run: boolean;
   steps_total: number;
   steps_dispatched: string[];
-  preflight: { passed: true; checks: PreflightCheck[] };
+  preflight: { passed: true; checks: PreflightResult[] };
 }
 
-/** Starts a run of a plan: records it, then enqueues every step without prerequisites. */
+/** Starts a run of a plan: checks it can run (preflight), records the run, then enqueues every step without prerequisites. */
 @Injectable()
 export class ExecutionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly dispatcher: StepDispatcher,
+    private readonly preflight: PreflightService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async start(tenantId: string, planId: string): Promise<ExecutionStarted> {
-    const { run, roots, steps, checks } = await this.dataSource.transaction(async (manager) => {
+    // Preflight first, outside the transaction: its probes of DNS and Odoo may take
+    // seconds, and no plan row lock should be held while they wait.
+    const preflight = await this.preflight.run(await this.preflightSubject(tenantId, planId));
+    const { run, roots, steps } = await this.dataSource.transaction(async (manager) => {
       // Locking the plan row makes a concurrent second execute wait here and then see the first run.
       const plan = await manager.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundException(`plan ${planId} not found`);
-      if (this.config.safeMode && !plan.dryRun) {
-        throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
-      }
       const active = await manager.getRepository(RunEntity).findOne({ where: [{ planId, status: 'running' }, { planId, rollbackStatus: 'rolling_back' }] });
       if (active) throw new ConflictException({ message: `plan ${planId} is already ${active.status === 'running' ? 'executing' : 'rolling back'} in run ${active.id}`, details: { active_run_id: active.id } });
       await this.assertReviewed(manager, plan);
       const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
       await this.assertDomainFree(manager, plan, steps);
-      const checks = this.preflight(plan, steps);
-      const failed = checks.filter((check) => !check.passed);
-      if (failed.length) {
-        throw new UnprocessableEntityException({ message: `preflight failed: ${failed.map((c) => c.detail).join('; ')}`, details: { preflight: { passed: false, checks } } });
-      }
+      // After the 404/409 checks, so a running or changed plan still answers as it always did.
+      if (!preflight.passed) throw this.preflightFailed(preflight);
       const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun };
       await manager.insert(RunEntity, run);
       const now = new Date();
@@ -69,7 +62,7 @@ export class ExecutionService {
         success: true,
         metadata: { dry_run: plan.dryRun, steps_total: steps.length, plan_hash: plan.planHash },
       });
-      return { run, roots, steps, checks };
+      return { run, roots, steps };
     });
     const ref: RunRef = { tenantId, planId, runId: run.id, dryRun: run.dryRun };
     await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1 })));
@@ -81,8 +74,26 @@ export class ExecutionService {
       dry_run: run.dryRun,
       steps_total: steps.length,
       steps_dispatched: roots.map((step) => step.stepId),
-      preflight: { passed: true, checks },
+      preflight: { passed: true, checks: preflight.checks },
     };
+  }
+
+  /** The plan and steps the preflight looks at, read without a lock; SAFE_MODE refuses a live plan before any probe. */
+  private async preflightSubject(tenantId: string, planId: string): Promise<PreflightSubject> {
+    const plan = await this.dataSource.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId } });
+    if (!plan) throw new NotFoundException(`plan ${planId} not found`);
+    if (this.config.safeMode && !plan.dryRun) {
+      throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
+    }
+    const steps = await this.dataSource.getRepository(PlanStepEntity).find({ where: { planId, tenantId }, order: { sequence: 'ASC' } });
+    return { planId, dryRun: plan.dryRun, steps };
+  }
+
+  private preflightFailed(preflight: PreflightReport): UnprocessableEntityException {
+    return new UnprocessableEntityException({
+      message: `preflight failed: ${failedReasons(preflight).join('; ')}`,
+      details: { preflight: { passed: false, checks: preflight.checks } },
+    });
   }
 
   /**
@@ -122,14 +133,5 @@ export class ExecutionService {
     if (other) {
       throw new ConflictException({ message: `domain ${domain} is being changed by run ${other.id} of plan ${other.plan_id}; wait for it to finish`, details: { active_run_id: other.id, active_plan_id: other.plan_id, domain } });
     }
-  }
-
-  /** What can be known before starting: a live run needs every step's live mode. Deeper checks come per provider. */
-  private preflight(plan: PlanEntity, steps: PlanStepEntity[]): PreflightCheck[] {
-    if (plan.dryRun) return [{ check: 'mode', passed: true, detail: 'dry run: no external system is changed' }];
-    return steps.map((step) => {
-      const reason = liveUnavailableReason(step.action);
-      return { check: `live:${step.action}`, passed: reason === null, detail: reason ?? `${step.name} can run live` };
-    });
   }
 }

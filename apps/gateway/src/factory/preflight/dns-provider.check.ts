@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, AppConfig, redactUrl } from '@bf/config';
+import { excerpt, httpProbe, ProbeResponse } from './http-probe';
+import { PreflightCheck, PreflightResult, PreflightSubject, usesAction } from './preflight-check';
+
+/**
+ * A live run with DNS steps needs its DNS provider: the embedded server is part
+ * of this process and needs no probe; PowerDNS and Hetzner need their
+ * credentials, and must answer an authenticated read within PREFLIGHT_TIMEOUT_MS.
+ */
+@Injectable()
+export class DnsProviderCheck implements PreflightCheck {
+  readonly name = 'dns_provider';
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async run(subject: PreflightSubject): Promise<PreflightResult[]> {
+    if (subject.dryRun || !usesAction(subject, (action) => action.startsWith('dns.'))) return [];
+    try {
+      switch (this.config.dns.provider) {
+        case 'embedded':
+          return [this.result(true, `DNS_PROVIDER=embedded: records go to the built-in DNS server, which is in-process (127.0.0.1:${this.config.dns.serverPort}); there is no external system to probe`)];
+        case 'powerdns':
+          return [await this.probePowerDns()];
+        case 'hetzner':
+          return [await this.probeHetzner()];
+      }
+    } catch (error) {
+      return [this.result(false, (error as Error).message)];
+    }
+  }
+
+  /** `GET /api/v1/servers/{id}` with X-API-Key: the server object on 200; 401 plain text for a wrong key. */
+  private async probePowerDns(): Promise<PreflightResult> {
+    const { apiUrl, apiKey, serverId } = this.config.dns.powerDns;
+    if (!apiUrl || !apiKey) return this.missing('powerdns', { PDNS_API_URL: apiUrl, PDNS_API_KEY: apiKey });
+    const where = redactUrl(apiUrl);
+    const url = `${apiUrl.replace(/\/+$/, '')}/api/v1/servers/${encodeURIComponent(serverId)}`;
+    const response = await httpProbe('PowerDNS', url, { headers: { 'x-api-key': apiKey, accept: 'application/json' } }, this.config.preflight.timeoutMs);
+    if (response.status === 200) {
+      const server = parseJson(response) as { id?: string; daemon_type?: string; version?: string } | undefined;
+      if (!server?.daemon_type) return this.result(false, `PDNS_API_URL ${where} answered 200 without a PowerDNS server object: is it the PowerDNS API's address?`);
+      const daemon = [server.daemon_type, server.version].filter(Boolean).join(' ');
+      return this.result(true, `PowerDNS (${daemon}) answers at ${where}: server ${server.id ?? serverId}, PDNS_API_KEY accepted`);
+    }
+    if (response.status === 401 || response.status === 403) return this.result(false, `PowerDNS at ${where} refused PDNS_API_KEY (HTTP ${response.status})`);
+    if (response.status === 404) return this.result(false, `PowerDNS at ${where} has no server '${serverId}' (HTTP 404): check PDNS_SERVER_ID and PDNS_API_URL`);
+    return this.result(false, `PowerDNS at ${where} answered HTTP ${response.status}: ${excerpt(response.body)}`);
+  }
+
+  /** `GET /zones?per_page=1` with a Bearer token: `{zones, meta}` on 200, `{error: {code, message}}` otherwise. */
+  private async probeHetzner(): Promise<PreflightResult> {
+    const { apiUrl, token } = this.config.dns.hetzner;
+    if (!token) return this.missing('hetzner', { HETZNER_DNS_TOKEN: token });
+    const where = redactUrl(apiUrl);
+    const response = await httpProbe('the Hetzner Cloud API', `${apiUrl.replace(/\/+$/, '')}/zones?per_page=1`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, this.config.preflight.timeoutMs);
+    const body = parseJson(response) as { zones?: unknown[]; error?: { code?: string; message?: string } } | undefined;
+    if (response.status === 200) {
+      if (!Array.isArray(body?.zones)) return this.result(false, `HETZNER_API_URL ${where} answered 200 without a zone list: is it the Hetzner Cloud API's address?`);
+      return this.result(true, `the Hetzner Cloud API answers at ${where} and HETZNER_DNS_TOKEN can read zones`);
+    }
+    const said = body?.error ? `${body.error.code ?? 'error'}: ${body.error.message ?? ''}` : excerpt(response.body);
+    if (response.status === 401) return this.result(false, `the Hetzner Cloud API at ${where} refused HETZNER_DNS_TOKEN (HTTP 401 ${said})`);
+    if (response.status === 403) return this.result(false, `HETZNER_DNS_TOKEN may not read zones at ${where} (HTTP 403 ${said})`);
+    return this.result(false, `the Hetzner Cloud API at ${where} answered HTTP ${response.status} (${said})`);
+  }
+
+  private missing(provider: string, variables: Record<string, string | null>): PreflightResult {
+    const names = Object.entries(variables)
+      .filter(([, value]) => !value)
+      .map(([name]) => name);
+    return this.result(false, `DNS_PROVIDER=${provider} needs ${names.join(' and ')}, which ${names.length === 1 ? 'is' : 'are'} not set`);
+  }
+
+  private result(passed: boolean, detail: string): PreflightResult {
+    return { check: this.name, passed, detail };
+  }
+}
+
+function parseJson(response: ProbeResponse): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return undefined; // PowerDNS answers 401/404 in plain text
+  }
+}
