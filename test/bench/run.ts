@@ -7,16 +7,23 @@ import { BriefingSchema, BusinessIntentInputSchema, newId, planHash } from '@bf/
 import { IntentResolver } from '../../apps/intent/src/intent-resolver';
 import { PlanBuilder } from '../../apps/planner/src/plan-builder';
 import { startAll } from '../../apps/gateway/src/start-all';
+import { FactoryClient } from './factory-client';
+import { RawBullMqChain } from './raw-chain';
+import { emit, percentile, round2, round3, runConcurrently } from './stats';
 
 /**
  * `npm run bench`: one JSON object per line. Boots start:all against the
  * configured Redis and PostgreSQL (its own queue prefix), then measures the seed
- * Acme briefing end to end over HTTP: plan, execute (dry run), wait for the run
- * to complete. Reports latency percentiles, sequential throughput and the
- * process's memory after the flow.
+ * Acme briefing over HTTP like a client would: planning latency; dry-run
+ * pipeline latency (execute until the run's end arrives on the SSE stream) one
+ * at a time; sustained pipelines per second with many in flight; the same
+ * number of steps as a bare BullMQ chain, and the ratio; memory after all that.
+ * BENCH_ITERATIONS, BENCH_PIPELINES and BENCH_IN_FLIGHT size the runs.
  */
 process.env.LOG_LEVEL ??= 'warn';
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const THROUGHPUT_PIPELINES = Number(process.env.BENCH_PIPELINES ?? 200);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
 const WARMUP = 3;
 
 /** In-process timings of pure functions: many samples, percentiles in microseconds. */
@@ -28,7 +35,7 @@ function timeInProcess(name: string, iterations: number, fn: () => unknown, extr
     fn();
     samples.push(performance.now() - started);
   }
-  emit({ bench: name, iterations, p50_ms: pct3(samples, 50), p99_ms: pct3(samples, 99), ...extra });
+  emit({ bench: name, iterations, p50_ms: round3(percentile(samples, 50)), p99_ms: round3(percentile(samples, 99)), ...extra });
 }
 
 function inProcessBenches(briefingJson: object) {
@@ -44,50 +51,84 @@ function inProcessBenches(briefingJson: object) {
 
 async function main() {
   const config = loadConfig({ ...process.env, PORT: '0', QUEUE_PREFIX: `bfbench_${process.pid}` });
-  const briefing = { ...JSON.parse(readFileSync(join(process.cwd(), 'templates/briefings/acme-consulting.json'), 'utf8')), dry_run: true };
+  const acme = readFileSync(join(process.cwd(), 'templates/briefings/acme-consulting.json'), 'utf8');
+  const briefing = { ...JSON.parse(acme), dry_run: true };
   inProcessBenches(briefing);
+  // One active run per domain: pipelines in flight together each get a domain of their own.
+  let domains = 0;
+  const nextBriefing = () => ({ ...JSON.parse(acme.replaceAll('acme.example', `acme-${++domains}.example`)), dry_run: true });
   const system = await startAll(config);
-  const post = async (path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
-    return (await response.json()) as any;
-  };
-  const flow = async () => {
-    const started = performance.now();
-    const plan = await post('/api/factory/plan', briefing);
-    const planned = performance.now();
-    await post(`/api/factory/execute?plan_id=${plan.plan_id}&confirm=true`);
-    for (;;) {
-      const state = (await (await fetch(`${system.url}/api/factory/${plan.plan_id}`)).json()) as any;
-      if (state.run?.status === 'completed') break;
-      if (state.run?.status === 'failed') throw new Error(`run failed: ${state.run.error?.message}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-    return { planMs: planned - started, totalMs: performance.now() - started };
-  };
+  const client = new FactoryClient(system.url);
   try {
-    for (let i = 0; i < WARMUP; i++) await flow();
-    const samples = [];
-    const began = performance.now();
-    for (let i = 0; i < ITERATIONS; i++) samples.push(await flow());
-    const seconds = (performance.now() - began) / 1000;
-    const totals = samples.map((s) => s.totalMs);
-    const plans = samples.map((s) => s.planMs);
-    emit({ bench: 'e2e_dry_run_pipeline_acme', steps: 8, iterations: ITERATIONS, p50_ms: round(pct(totals, 50)), p99_ms: round(pct(totals, 99)), max_ms: round(pct(totals, 100)), sequential_pipelines_per_s: round(ITERATIONS / seconds) });
-    emit({ bench: 'http_plan_acme', iterations: ITERATIONS, p50_ms: round(pct(plans, 50)), p99_ms: round(pct(plans, 99)) });
+    // Warm-up: connection pools, JIT, template cache.
+    for (let i = 0; i < WARMUP; i++) await client.runToEnd(await client.plan(nextBriefing()));
+
+    const planMs: number[] = [];
+    const planned: string[] = [];
+    for (let i = 0; i < ITERATIONS; i++) {
+      const began = performance.now();
+      planned.push(await client.plan(nextBriefing()));
+      planMs.push(performance.now() - began);
+    }
+    emit({ bench: 'http_plan_acme', iterations: ITERATIONS, p50_ms: round2(percentile(planMs, 50)), p99_ms: round2(percentile(planMs, 99)) });
+
+    // One pipeline at a time: latency from execute to the run's end event on the SSE stream.
+    const sequential = await runConcurrently(ITERATIONS, 1, () => client.runToEnd(planned.shift()!));
+    const steps = 8;
+    emit({
+      bench: 'e2e_dry_run_pipeline_acme',
+      steps,
+      iterations: ITERATIONS,
+      p50_ms: round2(percentile(sequential.values, 50)),
+      p99_ms: round2(percentile(sequential.values, 99)),
+      max_ms: round2(percentile(sequential.values, 100)),
+      sequential_pipelines_per_s: round2(ITERATIONS / sequential.seconds),
+      target_p50_ms: 25,
+    });
+
+    // Sustained: many pipelines in flight (each planned beforehand, not timed).
+    const toRun: string[] = [];
+    for (let i = 0; i < THROUGHPUT_PIPELINES; i++) toRun.push(await client.plan(nextBriefing()));
+    const sustained = await runConcurrently(THROUGHPUT_PIPELINES, IN_FLIGHT, () => client.runToEnd(toRun.shift()!));
+    const pipelinesPerSecond = THROUGHPUT_PIPELINES / sustained.seconds;
+    emit({
+      bench: 'e2e_dry_run_pipelines_sustained',
+      steps,
+      pipelines: THROUGHPUT_PIPELINES,
+      in_flight: IN_FLIGHT,
+      pipelines_per_s: round2(pipelinesPerSecond),
+      p50_ms: round2(percentile(sustained.values, 50)),
+      p99_ms: round2(percentile(sustained.values, 99)),
+      target_pipelines_per_s: 100,
+    });
+
+    // The same number of steps as a bare BullMQ chain over the same Redis.
+    const raw = new RawBullMqChain(config.redis.url, `${config.redis.queuePrefix}_raw`, steps, config.workers.concurrency);
+    try {
+      await raw.ready();
+      for (let i = 0; i < WARMUP; i++) await raw.run();
+      const rawSequential = await runConcurrently(ITERATIONS, 1, () => raw.run());
+      const rawSustained = await runConcurrently(THROUGHPUT_PIPELINES, IN_FLIGHT, () => raw.run());
+      const rawPerSecond = THROUGHPUT_PIPELINES / rawSustained.seconds;
+      emit({
+        bench: 'raw_bullmq_chain',
+        steps,
+        p50_ms: round2(percentile(rawSequential.values, 50)),
+        p99_ms: round2(percentile(rawSequential.values, 99)),
+        chains_per_s: round2(rawPerSecond),
+        in_flight: IN_FLIGHT,
+      });
+      emit({ bench: 'pipeline_vs_raw_chain', throughput_ratio: round2(rawPerSecond / pipelinesPerSecond), target_max_ratio: 4 });
+    } finally {
+      await raw.close();
+    }
+
     const memory = process.memoryUsage();
-    emit({ bench: 'start_all_memory_after_flow', rss_mb: round(memory.rss / 2 ** 20), heap_used_mb: round(memory.heapUsed / 2 ** 20) });
+    emit({ bench: 'start_all_memory_after_flow', rss_mb: round2(memory.rss / 2 ** 20), heap_used_mb: round2(memory.heapUsed / 2 ** 20) });
   } finally {
     await system.stop();
   }
 }
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-const round = (value: number) => Math.round(value * 100) / 100;
-const pct3 = (values: number[], p: number) => Math.round(pct(values, p) * 1000) / 1000;
-const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
 main().then(
   () => process.exit(0),

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '@bf/config';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RollbackJobPayload, StepJobPayload, StepJobResult, StepReport } from '@bf/contracts';
@@ -15,10 +16,16 @@ import { PermanentStepError, StepContext, StepExecutor } from './step-executor';
  */
 @Injectable()
 export class StepRunner {
+  /** How long a step may work before it is reported as running on its own. */
+  private readonly runningReportDelayMs: number;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly producer: JobProducer,
-  ) {}
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.runningReportDelayMs = config?.workers.runningReportDelayMs ?? 250;
+  }
 
   async run(executor: StepExecutor, payload: StepJobPayload, job: JobContext): Promise<StepJobResult> {
     const loaded = await this.load(payload);
@@ -29,9 +36,10 @@ export class StepRunner {
     const context = this.contextFor(payload, loaded.step, loaded.run);
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
-    await this.report({ status: 'running', ...this.ids(payload, job), at: startedAt });
+    const running = this.reportRunningIfSlow({ status: 'running', ...this.ids(payload, job), at: startedAt });
     try {
       const outcome = payload.dryRun ? await executor.dryRun(context) : await executor.execute(context);
+      await running.settle();
       await this.report({
         status: 'completed',
         ...this.ids(payload, job),
@@ -44,6 +52,7 @@ export class StepRunner {
       });
       return { reported: 'completed', dryRun: payload.dryRun };
     } catch (error) {
+      await running.settle();
       const permanent = error instanceof PermanentStepError;
       if (permanent || job.isLastAttempt) {
         await this.report({
@@ -57,6 +66,25 @@ export class StepRunner {
       }
       throw permanent ? new UnrecoverableError((error as Error).message) : error;
     }
+  }
+
+  /**
+   * The `running` report is sent only once a step has been busy for a while.
+   * A fast step's outcome report carries its start time, and the orchestrator
+   * records started-then-finished from it, so the audit trail is the same with
+   * half the reports. A slow step still shows as running while it works.
+   */
+  private reportRunningIfSlow(report: StepReport): { settle(): Promise<void> } {
+    let sending: Promise<void> | undefined;
+    const timer = setTimeout(() => {
+      sending = this.report(report).catch(() => undefined); // best effort: the outcome report carries the start too
+    }, this.runningReportDelayMs);
+    return {
+      settle: async () => {
+        clearTimeout(timer);
+        await sending;
+      },
+    };
   }
 
   /**

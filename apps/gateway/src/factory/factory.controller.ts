@@ -109,7 +109,7 @@ export class FactoryController {
     response.flushHeaders();
     const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     // Subscribe before the snapshot, so nothing between the two is lost.
-    const unwatch = await this.progress.watch(planId, (event) => send('progress', event));
+    const unwatch = await this.progress.watch(planId, (event) => send('progress', event), () => response.end());
     send('snapshot', {
       plan_id: snapshot.plan_id,
       status: snapshot.status,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { ProgressEvent } from '@bf/contracts';
@@ -12,9 +12,10 @@ type Listener = (event: ProgressEvent) => void;
  * first and use this only for what happens next.
  */
 @Injectable()
-export class ProgressHub implements OnModuleDestroy {
+export class ProgressHub implements BeforeApplicationShutdown, OnModuleDestroy {
   private subscriber?: Redis;
   private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly shutdownCallbacks = new Set<() => void>();
   private readonly pattern: string;
 
   constructor(
@@ -24,15 +25,29 @@ export class ProgressHub implements OnModuleDestroy {
     this.pattern = `${config.redis.queuePrefix}:progress:*`;
   }
 
-  async watch(planId: string, listener: Listener): Promise<() => void> {
+  /**
+   * Calls `listener` for each progress event of the plan until the returned
+   * function is called. `onShutdown` ends the client's stream when the gateway
+   * stops: an open SSE response would otherwise keep the HTTP server (and the
+   * process, on SIGTERM) from closing.
+   */
+  async watch(planId: string, listener: Listener, onShutdown: () => void): Promise<() => void> {
     await this.ensureSubscribed();
     const set = this.listeners.get(planId) ?? new Set<Listener>();
     set.add(listener);
     this.listeners.set(planId, set);
+    this.shutdownCallbacks.add(onShutdown);
     return () => {
       set.delete(listener);
       if (!set.size) this.listeners.delete(planId);
+      this.shutdownCallbacks.delete(onShutdown);
     };
+  }
+
+  /** Runs before the HTTP server closes (Nest calls shutdown hooks before disposing the adapter). */
+  beforeApplicationShutdown(): void {
+    for (const end of [...this.shutdownCallbacks]) end();
+    this.shutdownCallbacks.clear();
   }
 
   private async ensureSubscribed(): Promise<void> {
