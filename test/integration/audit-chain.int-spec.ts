@@ -48,6 +48,20 @@ describe('tamper-evident audit trail (PostgreSQL)', () => {
     for (const planId of [a, b]) expect(await verifyAuditChains(dataSource, tenantId, planId)).toEqual({ valid: true, chains_checked: 1, events_checked: 13, first_broken: null });
   });
 
+  it('appends several events of one chain at once, in the given order, interleaved with single appends', async () => {
+    const planId = await planWithEvents(0);
+    const event = (reason: string) => ({ tenantId, planId, eventType: 'factory.step_started' as const, severity: 'info' as const, reason, success: true });
+    await Promise.all([
+      dataSource.transaction((manager) => audit.appendAll(manager, [event('batch 1'), event('batch 2'), event('batch 3')])),
+      dataSource.transaction((manager) => audit.append(manager, event('single'))),
+    ]);
+    const reasons = (await eventsOf(planId)).map((row) => row.reason);
+    expect(reasons.filter((reason) => reason.startsWith('batch'))).toEqual(['batch 1', 'batch 2', 'batch 3']);
+    expect(reasons).toHaveLength(5);
+    expect(await verifyAuditChains(dataSource, tenantId, planId)).toEqual({ valid: true, chains_checked: 1, events_checked: 5, first_broken: null });
+    await expect(dataSource.transaction((manager) => audit.appendAll(manager, [event('a'), { ...event('b'), planId: null }]))).rejects.toThrow('one chain only');
+  });
+
   it('refuses UPDATE, DELETE and TRUNCATE on audit rows', async () => {
     const planId = await planWithEvents(1);
     await expect(dataSource.query(`UPDATE audit_events SET reason = 'x' WHERE plan_id = $1`, [planId])).rejects.toThrow(/append-only: UPDATE/);

@@ -10,7 +10,8 @@ import { currentTestEnv } from '../support/test-env';
 /**
  * Rollback and cancel, driven report by report against PostgreSQL: which
  * compensation goes out when, in which order, and how the run and plan end.
- */
+ */import { PlanStepCache } from '../../apps/gateway/src/orchestrator/plan-step.cache';
+
 describe('rollback and cancel (PostgreSQL)', () => {
   let dataSource: DataSource;
   let advancer: RunAdvancer;
@@ -22,7 +23,7 @@ describe('rollback and cancel (PostgreSQL)', () => {
     dataSource = createDataSource({ url: currentTestEnv().databaseUrl, poolSize: 4 });
     await dataSource.initialize();
     const audit = new AuditLog();
-    advancer = new RunAdvancer(dataSource, audit, new RunSettler(audit));
+    advancer = new RunAdvancer(dataSource, audit, new RunSettler(audit), new PlanStepCache());
   });
   afterAll(() => dataSource.destroy());
 

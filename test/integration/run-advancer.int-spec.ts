@@ -6,6 +6,7 @@ import { RunSettler } from '../../apps/gateway/src/orchestrator/run-settler';
 import { PlanBuilder } from '../../apps/planner/src/plan-builder';
 import { PlanWriter } from '../../apps/planner/src/plan-writer';
 import { currentTestEnv } from '../support/test-env';
+import { PlanStepCache } from '../../apps/gateway/src/orchestrator/plan-step.cache';
 
 describe(`${RunAdvancer.name} against PostgreSQL`, () => {
   let dataSource: DataSource;
@@ -15,7 +16,7 @@ describe(`${RunAdvancer.name} against PostgreSQL`, () => {
   beforeAll(async () => {
     dataSource = createDataSource({ url: currentTestEnv().databaseUrl, poolSize: 4 });
     await dataSource.initialize();
-    advancer = new RunAdvancer(dataSource, new AuditLog(), new RunSettler(new AuditLog()));
+    advancer = new RunAdvancer(dataSource, new AuditLog(), new RunSettler(new AuditLog()), new PlanStepCache());
   });
   afterAll(() => dataSource.destroy());
 

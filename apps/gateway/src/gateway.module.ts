@@ -21,6 +21,7 @@ import { ApprovalService } from './plans/approval.service';
 import { PlansController } from './plans/plans.controller';
 import { TemplateCheckService } from './plans/template-check.service';
 import { QueueEventsRegistry } from './queue-events.registry';
+import { PlanStepCache } from './orchestrator/plan-step.cache';
 
 /**
  * The gateway: REST routes that validate, persist and enqueue, plus the
@@ -33,7 +34,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, RunFollowUp, RollbackService, StepDispatcher, ...PREFLIGHT_PROVIDERS],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, ...PREFLIGHT_PROVIDERS],
     };
   }
 }

@@ -22,32 +22,54 @@ export interface AuditEntry {
  */
 export class AuditLog {
   async append(manager: EntityManager, entry: AuditEntry): Promise<void> {
-    const chainKey = chainKeyOf(entry.tenantId, entry.planId);
+    await this.appendAll(manager, [entry]);
+  }
+
+  /**
+   * Appends events of one chain (same tenant and plan) in the order given, with
+   * one lock, one read of the chain's head and one insert: a step that started
+   * and finished within one report costs no more than one event.
+   */
+  async appendAll(manager: EntityManager, entries: AuditEntry[]): Promise<void> {
+    if (!entries.length) return;
+    const chainKey = chainKeyOf(entries[0].tenantId, entries[0].planId);
+    if (entries.some((entry) => chainKeyOf(entry.tenantId, entry.planId) !== chainKey)) throw new Error('appendAll takes events of one chain only');
     await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [chainKey]);
     const [head] = await manager.query(
       `SELECT (SELECT hash FROM audit_events WHERE chain_key = $1 ORDER BY seq DESC LIMIT 1) AS prev,
               to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS now`,
       [chainKey],
     );
-    const fields: ChainedFields = {
-      id: newId('evt'),
-      tenant_id: entry.tenantId,
-      event_type: entry.eventType,
-      severity: entry.severity,
-      reason: entry.reason,
-      success: entry.success,
-      correlation_id: entry.runId ?? entry.planId ?? null,
-      plan_id: entry.planId ?? null,
-      run_id: entry.runId ?? null,
-      // Hashed as PostgreSQL will give it back (a JSON round trip), so verification sees the same value.
-      metadata: JSON.parse(JSON.stringify(entry.metadata ?? {})),
-      occurred_at: head.now,
-      prev_hash: head.prev ?? GENESIS_HASH,
-    };
+    let prevHash: string = head.prev ?? GENESIS_HASH;
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (const entry of entries) {
+      const fields: ChainedFields = {
+        id: newId('evt'),
+        tenant_id: entry.tenantId,
+        event_type: entry.eventType,
+        severity: entry.severity,
+        reason: entry.reason,
+        success: entry.success,
+        correlation_id: entry.runId ?? entry.planId ?? null,
+        plan_id: entry.planId ?? null,
+        run_id: entry.runId ?? null,
+        // Hashed as PostgreSQL will give it back (a JSON round trip), so verification sees the same value.
+        metadata: JSON.parse(JSON.stringify(entry.metadata ?? {})),
+        occurred_at: head.now,
+        prev_hash: prevHash,
+      };
+      const hash = auditEventHash(fields);
+      const at = values.length;
+      // seq is a serial: rows of one VALUES list get it in list order, which is the chain order.
+      rows.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7}, $${at + 8}, $${at + 9}, $${at + 10}::jsonb, $${at + 11}::timestamptz, $${at + 12}, $${at + 13}, $${at + 14})`);
+      values.push(fields.id, fields.tenant_id, fields.event_type, fields.severity, fields.reason, fields.success, fields.correlation_id, fields.plan_id, fields.run_id, JSON.stringify(fields.metadata), fields.occurred_at, chainKey, fields.prev_hash, hash);
+      prevHash = hash;
+    }
     await manager.query(
       `INSERT INTO audit_events (id, tenant_id, event_type, severity, reason, success, correlation_id, plan_id, run_id, metadata, occurred_at, chain_key, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::timestamptz, $12, $13, $14)`,
-      [fields.id, fields.tenant_id, fields.event_type, fields.severity, fields.reason, fields.success, fields.correlation_id, fields.plan_id, fields.run_id, JSON.stringify(fields.metadata), fields.occurred_at, chainKey, fields.prev_hash, auditEventHash(fields)],
+       VALUES ${rows.join(', ')}`,
+      values,
     );
   }
 }

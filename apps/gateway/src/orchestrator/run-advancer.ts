@@ -2,7 +2,8 @@ import { ConflictException, Inject, Injectable, NotFoundException, Optional, Ser
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { StepReport, StepStatus } from '@bf/contracts';
-import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { AuditEntry, AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { PlanStepCache } from './plan-step.cache';
 import { endRun } from './end-run';
 import { Compensation, RunSettler } from './run-settler';
 import { ReadyStep, RunRef } from './step-dispatcher';
@@ -39,6 +40,7 @@ export class RunAdvancer {
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly settler: RunSettler,
+    private readonly planSteps: PlanStepCache,
     @Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig,
   ) {}
 
@@ -51,14 +53,15 @@ export class RunAdvancer {
     return this.dataSource.transaction(async (manager) => {
       const run = await manager.getRepository(RunEntity).findOne({ where: { id: report.runId, tenantId: report.tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!run) return undefined;
-      const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId: run.planId }, order: { sequence: 'ASC' } });
+      const steps = await this.planSteps.of(manager, run.planId);
       const step = steps.find((candidate) => candidate.stepId === report.stepId);
       if (!step) return undefined;
+      const stepRuns = await this.stepRunsOf(manager, run.id);
       const transitions =
         report.status === 'rolled_back' || report.status === 'rollback_failed'
           ? await this.applyRollbackReport(manager, run, step, report)
-          : await this.applyStepReport(manager, run, step, report);
-      return this.advance(manager, run, steps, transitions);
+          : await this.applyStepReport(manager, run, step, report, stepRuns);
+      return this.advance(manager, run, steps, transitions, stepRuns);
     });
   }
 
@@ -72,7 +75,7 @@ export class RunAdvancer {
       run.rollbackRequested = true;
       run.rollbackToStep = toStep;
       await manager.update(RunEntity, { id: run.id }, { rollbackRequested: true, rollbackToStep: toStep });
-      return this.advance(manager, run, steps, []);
+      return this.advance(manager, run, steps, [], await this.stepRunsOf(manager, run.id));
     });
   }
 
@@ -83,7 +86,7 @@ export class RunAdvancer {
       run.cancelRequested = true;
       run.rollbackRequested = rollback;
       await manager.update(RunEntity, { id: run.id }, { cancelRequested: true, rollbackRequested: rollback });
-      return this.advance(manager, run, steps, []);
+      return this.advance(manager, run, steps, [], await this.stepRunsOf(manager, run.id));
     });
   }
 
@@ -92,15 +95,21 @@ export class RunAdvancer {
       const latest = await manager.getRepository(RunEntity).findOne({ where: { planId, tenantId }, order: { startedAt: 'DESC' } });
       if (!latest) throw new NotFoundException(`plan ${planId} has no run`);
       const run = await manager.getRepository(RunEntity).findOneOrFail({ where: { id: latest.id }, lock: { mode: 'pessimistic_write' } });
-      const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+      const steps = await this.planSteps.of(manager, planId);
       return work(manager, run, steps);
     });
   }
 
-  private async advance(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], transitions: string[]): Promise<Advance> {
-    if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps);
+  /** The run's step runs by step id, read once per report and kept current by the writes below. */
+  private async stepRunsOf(manager: EntityManager, runId: string): Promise<Map<string, StepRunEntity>> {
+    const rows = await manager.getRepository(StepRunEntity).findBy({ runId });
+    return new Map(rows.map((row) => [row.stepId, row]));
+  }
+
+  private async advance(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], transitions: string[], stepRuns: Map<string, StepRunEntity>): Promise<Advance> {
+    if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps, stepRuns);
     const dispatching = run.status === 'running' && !run.cancelRequested;
-    const ready = dispatching ? await this.markReady(manager, run, steps) : [];
+    const ready = dispatching ? await this.markReady(manager, run, steps, stepRuns) : [];
     const settlement = await this.settler.settle(manager, run, steps);
     return {
       run: { tenantId: run.tenantId, planId: run.planId, runId: run.id, dryRun: run.dryRun },
@@ -113,30 +122,33 @@ export class RunAdvancer {
     };
   }
 
-  private async applyStepReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: ForwardReport): Promise<StepStatus[]> {
-    const stepRuns = manager.getRepository(StepRunEntity);
-    const current = await stepRuns.findOneBy({ runId: run.id, stepId: step.stepId });
+  private async applyStepReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: ForwardReport, stepRuns: Map<string, StepRunEntity>): Promise<StepStatus[]> {
+    const current = stepRuns.get(step.stepId);
     if (!current || current.status === 'completed' || current.status === 'failed') return [];
+    if (current.status === 'running' && report.status === 'running') return [];
     const transitions: StepStatus[] = [];
-    const where = { runId: run.id, stepId: step.stepId };
+    const events: AuditEntry[] = [];
+    const changes: Partial<StepRunEntity> = { worker: report.worker };
     const base = { tenantId: run.tenantId, planId: run.planId, runId: run.id };
     const metadata = { step_id: step.stepId, step_name: step.name, executor: step.executor, sequence: step.sequence, attempt: report.attempt, worker: report.worker };
-    // The running report may arrive after the outcome (reports are consumed concurrently):
+    // A fast step reports its start with its outcome (and a running report may arrive late):
     // the step still went pending -> running -> done, so the start is recorded first either way.
     if (current.status === 'pending') {
-      const startedAt = new Date(report.status === 'running' ? report.at : report.startedAt);
-      await stepRuns.update(where, { status: 'running', startedAt, worker: report.worker });
-      await this.audit.append(manager, { ...base, eventType: 'factory.step_started', severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun } });
+      const startedAt = report.status === 'running' ? report.at : report.startedAt;
+      Object.assign(changes, { status: 'running', startedAt: new Date(startedAt) });
+      events.push({ ...base, eventType: 'factory.step_started', severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun, started_at: startedAt } });
       transitions.push('running');
     }
     switch (report.status) {
       case 'running':
-        return transitions;
+        break;
       case 'completed': {
-        await stepRuns.update(where, { status: 'completed', finishedAt: new Date(report.at), result: report.result as never, dryRun: report.dryRun, worker: report.worker, error: null });
-        run.context = { ...run.context, ...report.outputs };
-        await manager.update(RunEntity, { id: run.id }, { context: run.context as never });
-        await this.audit.append(manager, {
+        Object.assign(changes, { status: 'completed', finishedAt: new Date(report.at), result: report.result, dryRun: report.dryRun, error: null });
+        if (Object.keys(report.outputs).length) {
+          run.context = { ...run.context, ...report.outputs };
+          await manager.update(RunEntity, { id: run.id }, { context: run.context as never });
+        }
+        events.push({
           ...base,
           eventType: 'factory.step_completed',
           severity: 'info',
@@ -144,11 +156,12 @@ export class RunAdvancer {
           success: true,
           metadata: { ...metadata, dry_run: report.dryRun, duration_ms: report.durationMs },
         });
-        return [...transitions, 'completed'];
+        transitions.push('completed');
+        break;
       }
       case 'failed': {
-        await stepRuns.update(where, { status: 'failed', finishedAt: new Date(report.at), error: report.error, worker: report.worker, dryRun: run.dryRun });
-        await this.audit.append(manager, {
+        Object.assign(changes, { status: 'failed', finishedAt: new Date(report.at), error: report.error, dryRun: run.dryRun });
+        events.push({
           ...base,
           eventType: 'factory.step_failed',
           severity: 'error',
@@ -156,10 +169,15 @@ export class RunAdvancer {
           success: false,
           metadata: { ...metadata, error: report.error.message, permanent: report.error.permanent, attempts: report.error.attempts },
         });
-        if (run.status === 'running') await this.failRun(manager, run, { stepId: step.stepId, message: report.error.message });
-        return [...transitions, 'failed'];
+        transitions.push('failed');
+        break;
       }
     }
+    await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, changes as never);
+    Object.assign(current, changes);
+    await this.audit.appendAll(manager, events);
+    if (report.status === 'failed' && run.status === 'running') await this.failRun(manager, run, { stepId: step.stepId, message: report.error.message });
+    return transitions;
   }
 
   private async applyRollbackReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: RollbackReport): Promise<string[]> {
@@ -185,8 +203,8 @@ export class RunAdvancer {
     return [ok ? 'rolled_back' : 'rollback_failed'];
   }
 
-  private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<void> {
-    const completed = await manager.getRepository(StepRunEntity).countBy({ runId: run.id, status: 'completed' });
+  private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<void> {
+    const completed = steps.filter((step) => stepRuns.get(step.stepId)?.status === 'completed').length;
     if (completed < steps.length) return;
     await endRun(manager, this.audit, run, 'completed', {
       eventType: 'factory.execution_completed',
@@ -217,14 +235,16 @@ export class RunAdvancer {
   }
 
   /** Pending steps whose prerequisites have all completed; newly ready ones are stamped dispatched. */
-  private async markReady(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<ReadyStep[]> {
-    const stepRuns = await manager.getRepository(StepRunEntity).findBy({ runId: run.id });
-    const status = new Map(stepRuns.map((stepRun) => [stepRun.stepId, stepRun]));
+  private async markReady(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], status: Map<string, StepRunEntity>): Promise<ReadyStep[]> {
     const ready = steps.filter(
       (step) => status.get(step.stepId)?.status === 'pending' && step.dependsOn.every((dep) => status.get(dep)?.status === 'completed'),
     );
     const fresh = ready.filter((step) => !status.get(step.stepId)?.dispatchedAt).map((step) => step.stepId);
-    if (fresh.length) await manager.update(StepRunEntity, { runId: run.id, stepId: In(fresh), dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
+    if (fresh.length) {
+      const now = new Date();
+      await manager.update(StepRunEntity, { runId: run.id, stepId: In(fresh), dispatchedAt: IsNull() }, { dispatchedAt: now });
+      for (const stepId of fresh) status.get(stepId)!.dispatchedAt = now;
+    }
     return ready.map((step) => ({ stepId: step.stepId, action: step.action, attempt: status.get(step.stepId)!.attempt }));
   }
 }
