@@ -6,7 +6,7 @@ import { currentTestEnv } from './test-env';
  * Boots the gateway and all seven workers against this run's database, with a
  * Redis prefix of the suite's own, on a free port.
  */
-export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEnv = {}): Promise<RunningSystem> {
+export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEnv = {}, workers?: Parameters<typeof startAll>[1]): Promise<RunningSystem> {
   const env = currentTestEnv();
   const config: AppConfig = loadConfig({
     ...process.env,
@@ -19,7 +19,7 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     ...overrides,
   });
-  return startAll(config);
+  return startAll(config, workers);
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

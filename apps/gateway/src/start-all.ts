@@ -32,11 +32,14 @@ export interface RunningSystem {
   stop(): Promise<void>;
 }
 
-/** Boots the gateway and all seven workers in this process, sharing one Runtime. */
-export async function startAll(config: AppConfig): Promise<RunningSystem> {
+/**
+ * Boots the gateway and all seven workers in this process, sharing one Runtime.
+ * `workers` replaces the worker modules (tests instrument executors this way).
+ */
+export async function startAll(config: AppConfig, workers: [WorkerQueue, WorkerModuleFactory][] = WORKERS): Promise<RunningSystem> {
   const runtime = await Runtime.start(config, { migrate: config.database.migrateOnBoot, name: 'all' });
-  const workers: INestMicroservice[] = [];
-  for (const [queue, module] of WORKERS) workers.push(await createWorker(queue, module, runtime));
+  const started: INestMicroservice[] = [];
+  for (const [queue, module] of workers) started.push(await createWorker(queue, module, runtime));
   const gateway = await createGateway(runtime);
   await gateway.listen(config.http.port, '127.0.0.1');
   const address = gateway.getHttpServer().address() as { port: number };
@@ -44,7 +47,7 @@ export async function startAll(config: AppConfig): Promise<RunningSystem> {
     url: `http://127.0.0.1:${address.port}`,
     runtime,
     gateway,
-    workers,
+    workers: started,
     // Closes what the system holds now: a restarted gateway replaces the first one.
     async stop() {
       await system.gateway.close();
