@@ -19,7 +19,7 @@ const EnvSchema = z.object({
   TEMPLATES_DIR: z.string().default('./templates'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_PORT: port.default(0),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
   WORKER_LOCK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
   RUNNING_REPORT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   PLAN_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
