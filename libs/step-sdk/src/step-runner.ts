@@ -4,6 +4,13 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { RollbackJobPayload, StepJobPayload, StepJobResult, StepReport } from '@bf/contracts';
 import { PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+
+/** What an attempt needs to know about its step, run and step run. */
+interface LoadedStep {
+  step: Pick<PlanStepEntity, 'action' | 'parameters' | 'templateId'>;
+  run: Pick<RunEntity, 'context' | 'dryRun'>;
+  stepRun: Pick<StepRunEntity, 'status' | 'attempt' | 'dryRun' | 'result' | 'rollbackStatus'>;
+}
 import { JobContext, JobProducer } from '@bf/queue';
 import { PermanentStepError, StepContext, StepExecutor } from './step-executor';
 
@@ -122,19 +129,26 @@ export class StepRunner {
     return { tenantId: payload.tenantId, runId: payload.runId, stepId: payload.stepId, attempt: payload.attempt, worker: `${job.queue}@${process.pid}` };
   }
 
-  private async load(payload: StepJobPayload) {
-    const [step, run, stepRun] = await Promise.all([
-      this.dataSource.getRepository(PlanStepEntity).findOneBy({ stepId: payload.stepId, tenantId: payload.tenantId }),
-      this.dataSource.getRepository(RunEntity).findOneBy({ id: payload.runId, tenantId: payload.tenantId }),
-      this.dataSource.getRepository(StepRunEntity).findOneBy({ runId: payload.runId, stepId: payload.stepId }),
-    ]);
-    if (!step || !run || !stepRun) {
-      throw new UnrecoverableError(`step ${payload.stepId} of run ${payload.runId} does not exist`);
-    }
-    return { step, run, stepRun };
+  /** The step, its run and its step run in one query: every attempt re-reads them, so it is on the hot path. */
+  private async load(payload: StepJobPayload): Promise<LoadedStep> {
+    const [row] = await this.dataSource.query(
+      `SELECT s.action, s.parameters, s.template_id, r.context, r.dry_run AS run_dry_run,
+              sr.status, sr.attempt, sr.dry_run, sr.result, sr.rollback_status
+         FROM step_runs sr
+         JOIN runs r ON r.id = sr.run_id AND r.tenant_id = $3
+         JOIN plan_steps s ON s.step_id = sr.step_id AND s.plan_id = r.plan_id AND s.tenant_id = $3
+        WHERE sr.run_id = $1 AND sr.step_id = $2`,
+      [payload.runId, payload.stepId, payload.tenantId],
+    );
+    if (!row) throw new UnrecoverableError(`step ${payload.stepId} of run ${payload.runId} does not exist`);
+    return {
+      step: { action: row.action, parameters: row.parameters, templateId: row.template_id },
+      run: { context: row.context, dryRun: row.run_dry_run },
+      stepRun: { status: row.status, attempt: row.attempt, dryRun: row.dry_run, result: row.result, rollbackStatus: row.rollback_status },
+    };
   }
 
-  private contextFor(payload: StepJobPayload, step: PlanStepEntity, run: RunEntity): StepContext {
+  private contextFor(payload: StepJobPayload, step: LoadedStep['step'], run: LoadedStep['run']): StepContext {
     return {
       tenantId: payload.tenantId,
       planId: payload.planId,
