@@ -7,6 +7,7 @@ import { CreateArtifactTable1795831200006 } from './1795831200006-CreateArtifact
 import { CreatePlanApprovalTable1795831200007 } from './1795831200007-CreatePlanApprovalTable';
 import { ChainAndLockAuditEvents1795831200008 } from './1795831200008-ChainAndLockAuditEvents';
 import { AddRollbackAndCancel1795831200009 } from './1795831200009-AddRollbackAndCancel';
+import { AddGraphPlans1795831200010 } from './1795831200010-AddGraphPlans';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   CreatePlanApprovalTable1795831200007,
   ChainAndLockAuditEvents1795831200008,
   AddRollbackAndCancel1795831200009,
+  AddGraphPlans1795831200010,
 ];

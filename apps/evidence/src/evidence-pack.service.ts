@@ -5,7 +5,7 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { AuditEvent, newId, sha256Hex } from '@bf/contracts';
-import { ArtifactEntity, BriefingEntity, chainKeyOf, PlanViewReader, queryAuditEvents, RunEntity } from '@bf/persistence';
+import { ArtifactEntity, BriefingEntity, buildExecutionResult, chainKeyOf, GraphResultReader, PlanView, PlanViewReader, queryAuditEvents, RunEntity } from '@bf/persistence';
 import { JobProducer } from '@bf/queue';
 import { EvidencePackBuilder, stableJson } from './evidence-pack.builder';
 
@@ -23,6 +23,7 @@ export interface BuiltPack {
 @Injectable()
 export class EvidencePackService {
   private readonly plans: PlanViewReader;
+  private readonly graphs: GraphResultReader;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -30,6 +31,7 @@ export class EvidencePackService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.plans = new PlanViewReader(dataSource);
+    this.graphs = new GraphResultReader(dataSource);
   }
 
   async build(tenantId: string, runId: string): Promise<BuiltPack> {
@@ -42,13 +44,12 @@ export class EvidencePackService {
     if (!run) throw new UnrecoverableError(`run ${runId} does not exist`);
     if (run.status === 'running' || !run.finishedAt) throw new Error(`run ${runId} has not finished yet`);
     const plan = await this.plans.read(tenantId, run.planId, run.id);
-    const briefing = plan && (await this.dataSource.getRepository(BriefingEntity).findOneBy({ id: plan.briefing_id }));
-    if (!plan || !briefing) throw new UnrecoverableError(`plan of run ${runId} is missing`);
+    if (!plan) throw new UnrecoverableError(`plan of run ${runId} is missing`);
 
     const events = await this.auditEvents(tenantId, plan.plan_id, runId);
-    const pack = new EvidencePackBuilder()
-      .add('plan.json', stableJson({ ...plan, run: undefined }))
-      .add('briefing.json', stableJson(briefing.content))
+    const pack = new EvidencePackBuilder().add('plan.json', stableJson({ ...plan, run: undefined }));
+    await this.addOrigin(pack, tenantId, plan, runId);
+    pack
       .add('risk_assessment.json', stableJson(plan.risk_assessment))
       .add('run.json', stableJson(plan.run))
       .add('audit_events.jsonl', Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join('')))
@@ -74,6 +75,23 @@ export class EvidencePackService {
     const stored = await this.dataSource.getRepository(ArtifactEntity).findOneByOrFail({ runId, kind: 'evidence_pack' });
     await this.requestSignature(tenantId, runId, stored.id);
     return { artifactId: stored.id, path: stored.path, sha256: stored.sha256 };
+  }
+
+  /**
+   * What the plan was made from: the briefing, or for a seed 001 graph plan the
+   * graph spec and the run's ExecutionGraphResult (no timestamps of its own, so
+   * the pack stays byte-reproducible).
+   */
+  private async addOrigin(pack: EvidencePackBuilder, tenantId: string, plan: PlanView, runId: string): Promise<void> {
+    if (plan.source === 'graph') {
+      const state = await this.graphs.state(tenantId, plan.plan_id, runId);
+      if (!state) throw new UnrecoverableError(`graph plan of run ${runId} is missing`);
+      pack.add('graph_spec.json', stableJson(state.plan.graphSpec)).add('execution_result.json', stableJson(buildExecutionResult(state)));
+      return;
+    }
+    const briefing = plan.briefing_id && (await this.dataSource.getRepository(BriefingEntity).findOneBy({ id: plan.briefing_id }));
+    if (!briefing) throw new UnrecoverableError(`briefing of run ${runId} is missing`);
+    pack.add('briefing.json', stableJson(briefing.content));
   }
 
   private async requestSignature(tenantId: string, runId: string, artifactId: string) {

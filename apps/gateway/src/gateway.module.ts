@@ -15,6 +15,8 @@ import { RunSettler } from './orchestrator/run-settler';
 import { RunFollowUp } from './orchestrator/run-follow-up';
 import { RollbackService } from './factory/rollback.service';
 import { StepDispatcher } from './orchestrator/step-dispatcher';
+import { GraphPlanWriter } from './pipeline/graph-plan.writer';
+import { GraphRunService } from './pipeline/graph-run.service';
 import { IntentClient } from './pipeline/intent.client';
 import { PipelineController } from './pipeline/pipeline.controller';
 import { ApprovalService } from './plans/approval.service';
@@ -34,7 +36,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, ...PREFLIGHT_PROVIDERS],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Briefing, ExecutionStep, ODOO_MODULES, PlanContent, STEP_PARAMETER_SCHEMAS, StepAction, describeIssues, topologicalOrder } from '@bf/contracts';
+import { ACTION_ROLLBACK, Briefing, ExecutionStep, ODOO_MODULES, PlanContent, STEP_PARAMETER_SCHEMAS, StepAction, describeIssues, topologicalOrder } from '@bf/contracts';
 import { websiteVariables } from '@bf/templates';
 import { RiskAssessor } from './risk-assessor';
 
@@ -14,37 +14,6 @@ interface StepDraft {
   dependsOn: string[];
   rollback: Pick<ExecutionStep, 'rollback_possible' | 'rollback_steps'>;
 }
-
-/** Seed 000 "Rollback Capabilities", one entry per step kind. */
-const ROLLBACK: Record<StepAction, Pick<ExecutionStep, 'rollback_possible' | 'rollback_steps'>> = {
-  'website.generate': { rollback_possible: true, rollback_steps: [{ action: 'delete_generated_files', reason: 'cleanup_on_failure' }] },
-  'website.deploy': {
-    rollback_possible: true,
-    rollback_steps: [
-      { action: 'remove_web_host_config', reason: 'stop_serving_site' },
-      { action: 'delete_deployed_files', reason: 'cleanup_on_failure' },
-    ],
-  },
-  'dns.configure': { rollback_possible: true, rollback_steps: [{ action: 'delete_dns_records', reason: 'dns_propagation_delay_applies' }] },
-  'odoo.install_modules': {
-    rollback_possible: true,
-    rollback_steps: [{ action: 'uninstall_modules', reason: 'may_leave_database_entries' }],
-  },
-  'odoo.create_users': { rollback_possible: true, rollback_steps: [{ action: 'delete_users', reason: 'cleanup_on_failure' }] },
-  'odoo.configure_fiscal': {
-    rollback_possible: false,
-    rollback_steps: [{ action: 'manual_restoration_required', reason: 'fiscal_settings_only_partly_reversible' }],
-  },
-  'odoo.install_custom_module': {
-    rollback_possible: true,
-    rollback_steps: [{ action: 'uninstall_custom_module', reason: 'may_leave_database_entries' }],
-  },
-  'integration.configure': {
-    rollback_possible: true,
-    rollback_steps: [{ action: 'remove_webhooks_and_api_connections', reason: 'cleanup_on_failure' }],
-  },
-  'validation.run': { rollback_possible: true, rollback_steps: [] },
-};
 
 /**
  * Turns a validated briefing into plan content (seed 000 BusinessPlanner). Pure
@@ -195,7 +164,7 @@ export class PlanBuilder {
       templateId: fields.templateId ?? null,
       parameters: fields.parameters,
       dependsOn: fields.dependsOn ?? [],
-      rollback: ROLLBACK[action],
+      rollback: ACTION_ROLLBACK[action],
     };
   }
 

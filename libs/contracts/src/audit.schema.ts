@@ -35,6 +35,10 @@ export const PIPELINE_EVENT_TYPES = [
   'pipeline.intent_resolved',
   'pipeline.dry_run_started',
   'pipeline.dry_run_completed',
+  // Ours, beyond the seed: a node that cannot run because a node it depends on failed
+  // (stop_on_first_error: false, or a non-critical failure), and a cancelled graph run.
+  'pipeline.node_skipped',
+  'pipeline.graph_cancelled',
 ] as const;
 
 export const AuditEventTypeSchema = z.enum([...FACTORY_EVENT_TYPES, ...PIPELINE_EVENT_TYPES]);

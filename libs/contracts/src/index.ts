@@ -14,3 +14,6 @@ export * from './dag';
 export * from './plan-hash';
 export * from './step-parameters';
 export * from './graph-validation';
+export * from './step-actions';
+export * from './graph-plan';
+export * from './pipeline-evidence';

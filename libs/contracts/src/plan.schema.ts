@@ -25,6 +25,11 @@ export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skip
 export const StepStatusSchema = z.enum(STEP_STATUSES);
 export type StepStatus = z.infer<typeof StepStatusSchema>;
 
+/** Where a plan came from: the planner (seed 000 briefing) or a client-supplied execution graph (seed 001). Stored; never renamed. */
+export const PLAN_SOURCES = ['briefing', 'graph'] as const;
+export const PlanSourceSchema = z.enum(PLAN_SOURCES);
+export type PlanSource = z.infer<typeof PlanSourceSchema>;
+
 export const PLAN_STATUSES = [
   'draft',
   'approved',
@@ -85,21 +90,30 @@ export const RiskAssessmentSchema = z.object({
 });
 export type RiskAssessment = z.infer<typeof RiskAssessmentSchema>;
 
-/** The planner's output before ids and status are attached: this content is what the plan hash covers. */
+/**
+ * The planner's output before ids and status are attached: this content is what the plan hash covers.
+ * A graph plan (seed 001) has no business type, and adds the graph it was made from and its
+ * stop_on_first_error policy; a briefing plan leaves both out, so its hash is what it always was.
+ */
 export const PlanContentSchema = z.object({
   business_name: z.string(),
-  business_type: BusinessTypeSchema,
+  business_type: BusinessTypeSchema.nullable(),
   dry_run: z.boolean(),
   auto_rollback: z.boolean(),
   steps: z.array(ExecutionStepSchema),
   risk_assessment: RiskAssessmentSchema,
+  /** The ExecutionGraphSpec a graph plan was made from (kept as given: per-node `critical` lives here). */
+  graph_spec: z.record(z.unknown()).optional(),
+  stop_on_first_error: z.boolean().optional(),
 });
 export type PlanContent = z.infer<typeof PlanContentSchema>;
 
 /** Seed 000 BusinessPlan as the API returns it. */
 export const PlanSchema = PlanContentSchema.extend({
   plan_id: z.string(),
-  briefing_id: z.string(),
+  /** Null for a graph plan. */
+  briefing_id: z.string().nullable(),
+  source: PlanSourceSchema,
   status: PlanStatusSchema,
   steps_total: z.number().int(),
   plan_hash: z.string(),

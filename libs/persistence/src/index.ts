@@ -6,3 +6,4 @@ export * from './audit-chain';
 export * from './audit-verify';
 export * from './persistence.module';
 export * from './plan-view';
+export * from './graph-result';

@@ -1,6 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Plan, PlanContent, PlanContentSchema, planHash } from '@bf/contracts';
-import { PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from './entities';
+import { graphSpecOf, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from './entities';
 
 /** A step as the API shows it: the plan's step with its state in the plan's latest run. */
 export type StepView = Plan['steps'][number] & {
@@ -48,6 +48,7 @@ export class PlanViewReader {
     return {
       plan_id: plan.id,
       briefing_id: plan.briefingId,
+      source: plan.source,
       business_name: plan.businessName,
       business_type: plan.businessType,
       status: plan.status,
@@ -59,7 +60,9 @@ export class PlanViewReader {
       auto_rollback: plan.autoRollback,
       steps: stepViews,
       risk_assessment: plan.riskAssessment,
-      run: run ? toRunView(run, stepViews) : null,
+      // Only a graph plan has these; leaving them out of a briefing plan keeps its content (and hash) as it was.
+      ...(plan.source === 'graph' ? { graph_spec: graphSpecOf(plan) ?? undefined, stop_on_first_error: plan.stopOnFirstError } : {}),
+      run: run ? toRunView(run, stepViews, plan.source) : null,
     };
   }
 }
@@ -86,14 +89,15 @@ function toStepView(step: PlanStepEntity, state: StepRunEntity | undefined): Ste
   };
 }
 
-function toRunView(run: RunEntity, steps: StepView[]): RunView {
+function toRunView(run: RunEntity, steps: StepView[], source: PlanEntity['source']): RunView {
+  const reason = source === 'graph' ? 'the execution graph ran as a dry run (POST /api/pipeline/dry-run, or dry_run: true)' : 'the briefing asked for a dry run (dry_run: true)';
   return {
     run_id: run.id,
     status: run.status,
     dry_run: run.dryRun,
     dry_run_steps: steps
       .filter((step) => step.mode === 'dry_run')
-      .map((step) => ({ step_id: step.step_id, name: step.name, reason: 'the briefing asked for a dry run (dry_run: true)' })),
+      .map((step) => ({ step_id: step.step_id, name: step.name, reason })),
     started_at: run.startedAt.toISOString(),
     finished_at: run.finishedAt?.toISOString() ?? null,
     error: run.error,

@@ -2,7 +2,8 @@ import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavai
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@bf/contracts';
-import { AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
+import { AuditEntry, AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
+import { dryRunEventType, eventType } from '../orchestrator/event-names';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
 import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
 
@@ -27,10 +28,15 @@ export class ExecutionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async start(tenantId: string, planId: string): Promise<ExecutionStarted> {
+  /**
+   * `checked`: a preflight the caller already ran on exactly these steps (the graph
+   * API checks a graph before storing it), so the probes are not run twice.
+   */
+  async start(tenantId: string, planId: string, checked?: PreflightReport): Promise<ExecutionStarted> {
     // Preflight first, outside the transaction: its probes of DNS and Odoo may take
     // seconds, and no plan row lock should be held while they wait.
-    const preflight = await this.preflight.run(await this.preflightSubject(tenantId, planId));
+    const subject = await this.preflightSubject(tenantId, planId);
+    const preflight = checked ?? (await this.preflight.run(subject));
     const { run, roots, steps } = await this.dataSource.transaction(async (manager) => {
       // Locking the plan row makes a concurrent second execute wait here and then see the first run.
       const plan = await manager.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId }, lock: { mode: 'pessimistic_write' } });
@@ -41,8 +47,8 @@ export class ExecutionService {
       const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
       await this.assertDomainFree(manager, plan, steps);
       // After the 404/409 checks, so a running or changed plan still answers as it always did.
-      if (!preflight.passed) throw this.preflightFailed(preflight);
-      const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun };
+      if (!preflight.passed) throw preflightFailed(preflight);
+      const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun, source: plan.source };
       await manager.insert(RunEntity, run);
       const now = new Date();
       const roots = steps.filter((step) => step.dependsOn.length === 0);
@@ -52,16 +58,22 @@ export class ExecutionService {
         steps.map((step) => ({ runId: run.id, stepId: step.stepId, tenantId, status: 'pending' as const, attempt: 1, dispatchedAt: rootIds.has(step.stepId) ? now : null })),
       );
       await manager.update(PlanEntity, { id: planId }, { status: 'executing' });
-      await this.audit.append(manager, {
-        tenantId,
-        planId,
-        runId: run.id,
-        eventType: 'factory.execution_started',
-        severity: 'info',
-        reason: plan.dryRun ? 'Execution started as a dry run: steps describe their changes and make none' : 'Execution started',
-        success: true,
-        metadata: { dry_run: plan.dryRun, steps_total: steps.length, plan_hash: plan.planHash },
-      });
+      const ref = { tenantId, planId, runId: run.id };
+      const graph = plan.source === 'graph';
+      const events: AuditEntry[] = [
+        {
+          ...ref,
+          eventType: eventType(plan.source, 'run_started'),
+          severity: 'info',
+          reason: plan.dryRun ? 'Execution started as a dry run: steps describe their changes and make none' : 'Execution started',
+          success: true,
+          // A graph has no plan_generated event: its start records what was checked and run.
+          metadata: { dry_run: plan.dryRun, steps_total: steps.length, plan_hash: plan.planHash, ...(graph ? { graph_id: plan.businessName, stop_on_first_error: plan.stopOnFirstError, auto_rollback: plan.autoRollback, preflight: preflight.checks } : {}) },
+        },
+      ];
+      const dryRunStart = dryRunEventType(plan.source, plan.dryRun, 'started');
+      if (dryRunStart) events.push({ ...ref, eventType: dryRunStart, severity: 'info', reason: 'Dry run started: every node describes its change and makes none', success: true, metadata: { dry_run: true } });
+      await this.audit.appendAll(manager, events);
       return { run, roots, steps };
     });
     const ref: RunRef = { tenantId, planId, runId: run.id, dryRun: run.dryRun };
@@ -87,13 +99,6 @@ export class ExecutionService {
     }
     const steps = await this.dataSource.getRepository(PlanStepEntity).find({ where: { planId, tenantId }, order: { sequence: 'ASC' } });
     return { planId, dryRun: plan.dryRun, steps };
-  }
-
-  private preflightFailed(preflight: PreflightReport): UnprocessableEntityException {
-    return new UnprocessableEntityException({
-      message: `preflight failed: ${failedReasons(preflight).join('; ')}`,
-      details: { preflight: { passed: false, checks: preflight.checks } },
-    });
   }
 
   /**
@@ -134,4 +139,12 @@ export class ExecutionService {
       throw new ConflictException({ message: `domain ${domain} is being changed by run ${other.id} of plan ${other.plan_id}; wait for it to finish`, details: { active_run_id: other.id, active_plan_id: other.plan_id, domain } });
     }
   }
+}
+
+/** The 422 of a failed preflight: every failed check's reason in the message, every check in the details. */
+export function preflightFailed(preflight: PreflightReport): UnprocessableEntityException {
+  return new UnprocessableEntityException({
+    message: `preflight failed: ${failedReasons(preflight).join('; ')}`,
+    details: { preflight: { passed: false, checks: preflight.checks } },
+  });
 }

@@ -1,11 +1,14 @@
 import { EntityManager } from 'typeorm';
 import { AuditEntry, AuditLog, PlanEntity, RunEntity } from '@bf/persistence';
+import { dryRunEventType } from './event-names';
 
 type EndStatus = 'completed' | 'failed' | 'cancelled';
 
 /**
  * Ends a run: its status (and any extra run fields), the plan's status, and the
  * audit event saying so, in the caller's transaction (which holds the run's lock).
+ * A graph's dry run also gets seed 001's `pipeline.dry_run_completed` here: every
+ * run ends exactly once, so it is written exactly once.
  */
 export async function endRun(
   manager: EntityManager,
@@ -19,5 +22,11 @@ export async function endRun(
   Object.assign(run, runFields);
   await manager.update(RunEntity, { id: run.id }, { status, finishedAt: new Date(), ...(runFields as object) });
   await manager.update(PlanEntity, { id: run.planId }, { status });
-  await audit.append(manager, { tenantId: run.tenantId, planId: run.planId, runId: run.id, ...event });
+  const ref = { tenantId: run.tenantId, planId: run.planId, runId: run.id };
+  const entries: AuditEntry[] = [{ ...ref, ...event }];
+  const dryRunEnd = dryRunEventType(run.source, run.dryRun, 'completed');
+  if (dryRunEnd) {
+    entries.push({ ...ref, eventType: dryRunEnd, severity: 'info', reason: `Dry run ended ${status}: nothing was changed`, success: status === 'completed', metadata: { dry_run: true, status } });
+  }
+  await audit.appendAll(manager, entries);
 }

@@ -2,9 +2,10 @@ import { ConflictException, Inject, Injectable, NotFoundException, Optional, Ser
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
 import { StepReport, StepStatus } from '@bf/contracts';
-import { AuditEntry, AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { AuditEntry, AuditLog, graphSpecOf, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 import { PlanStepCache } from './plan-step.cache';
 import { endRun } from './end-run';
+import { eventType } from './event-names';
 import { Compensation, RunSettler } from './run-settler';
 import { ReadyStep, RunRef } from './step-dispatcher';
 
@@ -60,7 +61,7 @@ export class RunAdvancer {
       const transitions =
         report.status === 'rolled_back' || report.status === 'rollback_failed'
           ? await this.applyRollbackReport(manager, run, step, report)
-          : await this.applyStepReport(manager, run, step, report, stepRuns);
+          : await this.applyStepReport(manager, run, step, report, steps, stepRuns);
       return this.advance(manager, run, steps, transitions, stepRuns);
     });
   }
@@ -122,21 +123,37 @@ export class RunAdvancer {
     };
   }
 
-  private async applyStepReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: ForwardReport, stepRuns: Map<string, StepRunEntity>): Promise<StepStatus[]> {
+  private async applyStepReport(
+    manager: EntityManager,
+    run: RunEntity,
+    step: PlanStepEntity,
+    report: ForwardReport,
+    steps: PlanStepEntity[],
+    stepRuns: Map<string, StepRunEntity>,
+  ): Promise<StepStatus[]> {
     const current = stepRuns.get(step.stepId);
-    if (!current || current.status === 'completed' || current.status === 'failed') return [];
+    // A skipped step was never dispatched, so no report is due for it; one arriving anyway changes nothing.
+    if (!current || current.status === 'completed' || current.status === 'failed' || current.status === 'skipped') return [];
     if (current.status === 'running' && report.status === 'running') return [];
     const transitions: StepStatus[] = [];
     const events: AuditEntry[] = [];
     const changes: Partial<StepRunEntity> = { worker: report.worker };
     const base = { tenantId: run.tenantId, planId: run.planId, runId: run.id };
-    const metadata = { step_id: step.stepId, step_name: step.name, executor: step.executor, sequence: step.sequence, attempt: report.attempt, worker: report.worker };
+    const metadata = {
+      step_id: step.stepId,
+      step_name: step.name,
+      executor: step.executor,
+      sequence: step.sequence,
+      attempt: report.attempt,
+      worker: report.worker,
+      ...(run.source === 'graph' ? { node_id: step.name, node_type: step.action } : {}),
+    };
     // A fast step reports its start with its outcome (and a running report may arrive late):
     // the step still went pending -> running -> done, so the start is recorded first either way.
     if (current.status === 'pending') {
       const startedAt = report.status === 'running' ? report.at : report.startedAt;
       Object.assign(changes, { status: 'running', startedAt: new Date(startedAt) });
-      events.push({ ...base, eventType: 'factory.step_started', severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun, started_at: startedAt } });
+      events.push({ ...base, eventType: eventType(run.source, 'step_started'), severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun, started_at: startedAt } });
       transitions.push('running');
     }
     switch (report.status) {
@@ -150,7 +167,7 @@ export class RunAdvancer {
         }
         events.push({
           ...base,
-          eventType: 'factory.step_completed',
+          eventType: eventType(run.source, 'step_completed'),
           severity: 'info',
           reason: `Step ${step.sequence} '${step.name}' completed${report.dryRun ? ' (dry run: nothing was changed)' : ''}`,
           success: true,
@@ -163,7 +180,7 @@ export class RunAdvancer {
         Object.assign(changes, { status: 'failed', finishedAt: new Date(report.at), error: report.error, dryRun: run.dryRun });
         events.push({
           ...base,
-          eventType: 'factory.step_failed',
+          eventType: eventType(run.source, 'step_failed'),
           severity: 'error',
           reason: `Step ${step.sequence} '${step.name}' failed: ${report.error.message}`,
           success: false,
@@ -176,7 +193,7 @@ export class RunAdvancer {
     await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, changes as never);
     Object.assign(current, changes);
     await this.audit.appendAll(manager, events);
-    if (report.status === 'failed' && run.status === 'running') await this.failRun(manager, run, { stepId: step.stepId, message: report.error.message });
+    if (report.status === 'failed' && run.status === 'running') await this.onStepFailed(manager, run, step, steps, stepRuns, report.error.message);
     return transitions;
   }
 
@@ -194,7 +211,7 @@ export class RunAdvancer {
       tenantId: run.tenantId,
       planId: run.planId,
       runId: run.id,
-      eventType: ok ? 'factory.step_rolled_back' : 'factory.step_rollback_failed',
+      eventType: eventType(run.source, ok ? 'step_rolled_back' : 'step_rollback_failed'),
       severity: ok ? 'info' : 'error',
       reason: ok ? `Step ${step.sequence} '${step.name}' rolled back` : `Rolling back step ${step.sequence} '${step.name}' failed: ${report.error.message}`,
       success: ok,
@@ -204,6 +221,7 @@ export class RunAdvancer {
   }
 
   private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<void> {
+    if (run.source === 'graph') return this.finishGraphIfDone(manager, run, steps, stepRuns);
     const completed = steps.filter((step) => stepRuns.get(step.stepId)?.status === 'completed').length;
     if (completed < steps.length) return;
     await endRun(manager, this.audit, run, 'completed', {
@@ -215,20 +233,101 @@ export class RunAdvancer {
     });
   }
 
-  /** Stops the run at its first failed step (stop_on_first_error); with auto_rollback, compensation follows once in-flight steps end. */
-  private async failRun(manager: EntityManager, run: RunEntity, error: { stepId: string; message: string }): Promise<void> {
+  /**
+   * A briefing plan stops at its first failed step. A graph (seed 001) goes by
+   * its policy: a failed node that is critical, with stop_on_first_error, stops
+   * the run as a briefing's would, and every node not yet dispatched is skipped.
+   * Otherwise only the nodes that depend on the failed one (transitively) are
+   * skipped, everything else keeps running, and the run ends once nothing more
+   * can run (finishGraphIfDone). A non-critical node never stops the run.
+   */
+  private async onStepFailed(manager: EntityManager, run: RunEntity, step: PlanStepEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>, message: string): Promise<void> {
+    if (run.source !== 'graph') return this.failRun(manager, run, { stepId: step.stepId, message });
+    const policy = await this.graphPolicy(manager, run);
+    if (policy.critical(step.name) && policy.stopOnFirstError) {
+      const undispatched = steps.filter((candidate) => stepRuns.get(candidate.stepId)?.status === 'pending' && !stepRuns.get(candidate.stepId)?.dispatchedAt);
+      await this.skip(manager, run, undispatched, stepRuns, `not run: node '${step.name}' failed and the graph stops on its first error`, step);
+      return this.failRun(manager, run, { stepId: step.stepId, message }, policy.plan);
+    }
+    await this.skip(manager, run, dependentsOf(step, steps), stepRuns, `skipped: depends on failed node '${step.name}'`, step);
+  }
+
+  /** Marks pending steps skipped (they will never run) with one `pipeline.node_skipped` event each. */
+  private async skip(manager: EntityManager, run: RunEntity, candidates: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>, why: string, failed: PlanStepEntity): Promise<void> {
+    const skipped = candidates.filter((step) => stepRuns.get(step.stepId)?.status === 'pending');
+    if (!skipped.length) return;
+    const error = { message: why, permanent: true, attempts: 0 };
+    await manager.update(StepRunEntity, { runId: run.id, stepId: In(skipped.map((step) => step.stepId)), status: 'pending' }, { status: 'skipped', error });
+    for (const step of skipped) Object.assign(stepRuns.get(step.stepId)!, { status: 'skipped', error });
+    const type = eventType(run.source, 'step_skipped');
+    if (!type) return;
+    await this.audit.appendAll(
+      manager,
+      skipped.map((step) => ({
+        tenantId: run.tenantId,
+        planId: run.planId,
+        runId: run.id,
+        eventType: type,
+        severity: 'warning' as const,
+        reason: `Node '${step.name}' ${why.replace(/^skipped: /, 'skipped: it ')}`,
+        success: false,
+        metadata: { step_id: step.stepId, node_id: step.name, node_type: step.action, sequence: step.sequence, failed_node: failed.name, failed_step_id: failed.stepId, dry_run: run.dryRun },
+      })),
+    );
+  }
+
+  /**
+   * A graph run ends once every node has completed, failed or been skipped. It
+   * fails if a critical node failed (then auto_rollback applies as for any failed
+   * run); failures of non-critical nodes, and the nodes skipped because of them,
+   * leave it completed, with the failures listed.
+   */
+  private async finishGraphIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<void> {
+    const statusOf = (step: PlanStepEntity) => stepRuns.get(step.stepId)?.status;
+    if (!steps.every((step) => ['completed', 'failed', 'skipped'].includes(statusOf(step) ?? ''))) return;
+    const failed = steps.filter((step) => statusOf(step) === 'failed');
+    const skipped = steps.filter((step) => statusOf(step) === 'skipped');
+    const policy = failed.length ? await this.graphPolicy(manager, run) : undefined;
+    const critical = policy && failed.find((step) => policy.critical(step.name));
+    if (critical) return this.failRun(manager, run, { stepId: critical.stepId, message: stepRuns.get(critical.stepId)!.error?.message ?? 'failed' }, policy.plan);
+    const names = (list: PlanStepEntity[]) => list.map((step) => step.name);
+    await endRun(manager, this.audit, run, 'completed', {
+      eventType: eventType(run.source, 'run_completed'),
+      severity: failed.length ? 'warning' : 'info',
+      reason: failed.length
+        ? `Graph completed: only non-critical node(s) failed (${names(failed).join(', ')})${skipped.length ? `; skipped: ${names(skipped).join(', ')}` : ''}`
+        : `All nodes completed${run.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+      success: true,
+      metadata: { dry_run: run.dryRun, failed_nodes: names(failed), skipped_nodes: names(skipped) },
+    });
+  }
+
+  /** A graph plan's failure policy (loaded only when a node fails or the run ends with failures). */
+  private async graphPolicy(manager: EntityManager, run: RunEntity) {
     const plan = await manager.getRepository(PlanEntity).findOneByOrFail({ id: run.planId });
+    const nonCritical = new Set((graphSpecOf(plan)?.nodes ?? []).filter((node) => !node.critical).map((node) => node.node_id));
+    return { plan, stopOnFirstError: plan.stopOnFirstError, critical: (nodeId: string) => !nonCritical.has(nodeId) };
+  }
+
+  /**
+   * Ends the run failed: at a briefing plan's first failed step (stop on first
+   * error), or a graph's as its policy says; with auto_rollback, compensation
+   * follows once in-flight steps end.
+   */
+  private async failRun(manager: EntityManager, run: RunEntity, error: { stepId: string; message: string }, loaded?: PlanEntity): Promise<void> {
+    const plan = loaded ?? (await manager.getRepository(PlanEntity).findOneByOrFail({ id: run.planId }));
+    const graph = run.source === 'graph';
     await endRun(
       manager,
       this.audit,
       run,
       'failed',
       {
-        eventType: 'factory.execution_failed',
+        eventType: eventType(run.source, 'run_failed'),
         severity: 'error',
-        reason: `Execution stopped: ${error.message}${plan.autoRollback ? '; auto_rollback will compensate completed steps' : ''}`,
+        reason: `${graph ? 'Graph failed' : 'Execution stopped'}: ${error.message}${plan.autoRollback ? '; auto_rollback will compensate completed steps' : ''}`,
         success: false,
-        metadata: { dry_run: run.dryRun, failed_step_id: error.stepId, auto_rollback: plan.autoRollback },
+        metadata: { dry_run: run.dryRun, failed_step_id: error.stepId, auto_rollback: plan.autoRollback, ...(graph ? { stop_on_first_error: plan.stopOnFirstError } : {}) },
       },
       { error, rollbackRequested: plan.autoRollback },
     );
@@ -247,4 +346,20 @@ export class RunAdvancer {
     }
     return ready.map((step) => ({ stepId: step.stepId, action: step.action, attempt: status.get(step.stepId)!.attempt }));
   }
+}
+
+/** Every step that depends on `failed`, directly or through other steps. */
+export function dependentsOf(failed: Pick<PlanStepEntity, 'stepId'>, steps: PlanStepEntity[]): PlanStepEntity[] {
+  const reached = new Set([failed.stepId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const step of steps) {
+      if (!reached.has(step.stepId) && step.dependsOn.some((dep) => reached.has(dep))) {
+        reached.add(step.stepId);
+        grew = true;
+      }
+    }
+  }
+  return steps.filter((step) => step.stepId !== failed.stepId && reached.has(step.stepId));
 }

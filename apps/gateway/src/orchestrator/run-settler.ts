@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, IsNull, Not } from 'typeorm';
 import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 import { endRun } from './end-run';
+import { eventType } from './event-names';
 
 export interface Compensation {
   stepId: string;
@@ -51,7 +52,7 @@ export class RunSettler {
 
   private async cancel(manager: EntityManager, run: RunEntity): Promise<void> {
     await endRun(manager, this.audit, run, 'cancelled', {
-      eventType: 'factory.execution_cancelled',
+      eventType: eventType(run.source, 'run_cancelled'),
       severity: 'warning',
       reason: run.rollbackRequested ? 'Execution cancelled; completed steps will be rolled back' : 'Execution cancelled; completed steps stay in place',
       success: true,
@@ -72,7 +73,7 @@ export class RunSettler {
     await manager.update(RunEntity, { id: run.id }, { rollbackStatus: 'rolling_back' });
     await this.audit.append(manager, {
       ...this.ref(run),
-      eventType: 'factory.rollback_started',
+      eventType: eventType(run.source, 'rollback_started'),
       severity: 'warning',
       reason: `Rolling back ${completed.length} completed step(s)${run.rollbackToStep ? ` after step ${run.rollbackToStep}` : ''}, in reverse completion order`,
       success: true,
@@ -97,6 +98,7 @@ export class RunSettler {
         continue;
       }
       await stepRuns.update({ runId: run.id, stepId: next.stepId }, { rollbackStatus: 'dispatched' });
+      await this.recordDispatched(manager, run, step, next.rollbackOrder);
       return { stepId: step.stepId, action: step.action };
     }
   }
@@ -104,7 +106,21 @@ export class RunSettler {
   private async recordManual(manager: EntityManager, run: RunEntity, step: PlanStepEntity): Promise<void> {
     const message = `'${step.name}' cannot be rolled back automatically: manual restoration required (${step.rollbackSteps.map((s) => s.action).join(', ')})`;
     await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, { rollbackStatus: 'failed', rollbackError: { message }, rolledBackAt: new Date() });
-    await this.audit.append(manager, { ...this.ref(run), eventType: 'factory.step_rollback_failed', severity: 'error', reason: message, success: false, metadata: { step_id: step.stepId, sequence: step.sequence, manual: true } });
+    await this.audit.append(manager, { ...this.ref(run), eventType: eventType(run.source, 'step_rollback_failed'), severity: 'error', reason: message, success: false, metadata: { step_id: step.stepId, sequence: step.sequence, manual: true } });
+  }
+
+  /** Seed 001 records the start of each node's compensation (`pipeline.node_rollback_started`); seed 000 has no such event. */
+  private async recordDispatched(manager: EntityManager, run: RunEntity, step: PlanStepEntity, order: number | null): Promise<void> {
+    const type = eventType(run.source, 'step_rollback_started');
+    if (!type) return;
+    await this.audit.append(manager, {
+      ...this.ref(run),
+      eventType: type,
+      severity: 'info',
+      reason: `Rolling back node '${step.name}'`,
+      success: true,
+      metadata: { step_id: step.stepId, node_id: step.name, sequence: step.sequence, rollback_order: order },
+    });
   }
 
   private async finishRollback(manager: EntityManager, run: RunEntity): Promise<void> {
@@ -116,7 +132,7 @@ export class RunSettler {
     await manager.update(PlanEntity, { id: run.planId }, { status });
     await this.audit.append(manager, {
       ...this.ref(run),
-      eventType: 'factory.rollback_completed',
+      eventType: eventType(run.source, 'rollback_completed'),
       severity: failed.length ? 'error' : 'info',
       reason: failed.length ? `Rollback finished with ${failed.length} failed compensation(s): plan partially rolled back` : `Rollback finished: ${rolledBack} step(s) compensated`,
       success: !failed.length,

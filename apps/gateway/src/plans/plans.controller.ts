@@ -1,12 +1,13 @@
-import { Body, Controller, HttpCode, NotFoundException, Param, Post, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Briefing, BusinessIntentInputSchema, ExecutionGraphSpecSchema, ResolvedBusinessIntent, validateExecutionGraph } from '@bf/contracts';
-import { PlanView, PlanViewReader } from '@bf/persistence';
+import { Briefing, BusinessIntentInputSchema, ExecutionGraphSpecSchema, ResolvedBusinessIntent } from '@bf/contracts';
+import { GraphRunReport, PlanView, PlanViewReader } from '@bf/persistence';
 import { PlanRequestService } from '../factory/plan-request.service';
 import { RollbackService } from '../factory/rollback.service';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
+import { graphOrderOrFail, GraphRunService } from '../pipeline/graph-run.service';
 import { IntentClient } from '../pipeline/intent.client';
 import { ApprovalRequestSchema, ApprovalService } from './approval.service';
 import { TemplateCheckService } from './template-check.service';
@@ -25,6 +26,7 @@ export class PlansController {
     private readonly templates: TemplateCheckService,
     private readonly approvals: ApprovalService,
     private readonly rollbacks: RollbackService,
+    private readonly graphs: GraphRunService,
   ) {
     this.plans = new PlanViewReader(dataSource);
   }
@@ -68,8 +70,14 @@ export class PlansController {
   @HttpCode(200)
   validateGraph(@Body() body: unknown) {
     const spec = validated(ExecutionGraphSpecSchema, body, 'execution graph');
-    const outcome = validateExecutionGraph(spec);
-    if (!outcome.ok) throw new UnprocessableEntityException({ message: `invalid execution graph: ${outcome.errors.map((e) => e.message).join('; ')}`, details: outcome.errors });
-    return { graph_id: spec.graph_id, valid: true, execution_order: outcome.order };
+    return { graph_id: spec.graph_id, valid: true, execution_order: graphOrderOrFail(spec) };
+  }
+
+  /** A graph plan's latest run as the seed 001 dry-run answer: where a 202 from /api/pipeline/dry-run or /execute leads. */
+  @Get('graphs/:planId/result')
+  async graphResult(@Param('planId') planId: string): Promise<GraphRunReport> {
+    const report = PLAN_ID.test(planId) ? await this.graphs.report(requestTenant(), planId) : undefined;
+    if (!report) throw new NotFoundException(`graph plan ${planId} not found, or it has no run`);
+    return report;
   }
 }

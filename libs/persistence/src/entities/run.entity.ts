@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { PlanSource } from '@bf/contracts';
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export type RollbackStatus = 'rolling_back' | 'rolled_back' | 'partially_rolled_back';
@@ -12,6 +13,8 @@ export class RunEntity {
   @Column('text', { name: 'plan_id' }) planId!: string;
   @Column('text') status!: RunStatus;
   @Column('boolean', { name: 'dry_run' }) dryRun!: boolean;
+  /** The plan's source, copied at start: it picks the run's audit event names (factory.* or pipeline.*) and failure policy. */
+  @Column('text', { default: 'briefing' }) source!: PlanSource;
   /** State carried from step to step (e.g. the deployed URL), merged from step outputs. */
   @Column('jsonb') context!: Record<string, unknown>;
   @Column('jsonb', { nullable: true }) error!: { stepId: string; message: string } | null;

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ExecutionGraphSpec, newId, PlanContent, planHash } from '@bf/contracts';
+import { PlanEntity, PlanStepEntity } from '@bf/persistence';
+
+/**
+ * Stores a seed 001 execution graph as a plan of source 'graph': the plan row
+ * (no briefing, the spec and its stop_on_first_error policy kept) and one step
+ * per node, in one transaction, with the plan hash over all of it. The content
+ * comes from `graphPlanContent` (libs/contracts); no planning happens here.
+ */
+@Injectable()
+export class GraphPlanWriter {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async write(tenantId: string, spec: ExecutionGraphSpec, content: PlanContent): Promise<string> {
+    const planId = newId('plan');
+    await this.dataSource.transaction(async (manager) => {
+      await manager.insert(PlanEntity, {
+        id: planId,
+        tenantId,
+        briefingId: null,
+        source: 'graph',
+        graphSpec: spec as never,
+        stopOnFirstError: spec.stop_on_first_error,
+        businessName: content.business_name,
+        businessType: null,
+        status: 'draft',
+        planHash: planHash(content),
+        dryRun: content.dry_run,
+        autoRollback: content.auto_rollback,
+        riskAssessment: content.risk_assessment as never,
+      });
+      await manager.insert(
+        PlanStepEntity,
+        content.steps.map((step) => ({
+          stepId: step.step_id,
+          planId,
+          tenantId,
+          sequence: step.sequence,
+          name: step.name,
+          description: step.description,
+          executor: step.executor,
+          action: step.action,
+          templateId: step.template_id,
+          parameters: step.parameters as never,
+          dependsOn: step.depends_on,
+          rollbackPossible: step.rollback_possible,
+          rollbackSteps: step.rollback_steps,
+        })),
+      );
+    });
+    return planId;
+  }
+}
