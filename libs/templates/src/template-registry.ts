@@ -31,6 +31,9 @@ export const DEFAULT_WEBSITE_TEMPLATE = 'modern_landing_v1';
  * Handlebars escapes every value by default, so a variable cannot inject markup.
  */
 export class TemplateRegistry {
+  private readonly handlebars = Handlebars.create();
+  private readonly compiledBySource = new Map<string, Handlebars.TemplateDelegate>();
+
   constructor(private readonly templatesDir: string) {}
 
   async list(): Promise<TemplateManifest[]> {
@@ -46,15 +49,32 @@ export class TemplateRegistry {
     return raw === undefined ? undefined : TemplateManifestSchema.parse(JSON.parse(raw));
   }
 
+  /**
+   * Compiled templates by the sha256 of their source: files are still read on
+   * every render (an edited template takes effect at once), but compiling, the
+   * costly part, happens once per distinct source. Bounded; oldest out first.
+   */
+  private compiled(source: Buffer): Handlebars.TemplateDelegate {
+    const key = createHash('sha256').update(source).digest('hex');
+    let template = this.compiledBySource.get(key);
+    if (!template) {
+      const compiled = this.handlebars.compile(source.toString('utf8'), { strict: false });
+      compiled({}); // Handlebars compiles lazily: force it now, so a broken template fails here and is never cached
+      template = compiled;
+      this.compiledBySource.set(key, template);
+      if (this.compiledBySource.size > 256) this.compiledBySource.delete(this.compiledBySource.keys().next().value!);
+    }
+    return template;
+  }
+
   async render(manifest: TemplateManifest, input: Record<string, unknown>): Promise<RenderedFile[]> {
     const { values, errors } = resolveVariables(manifest.variables, input);
     if (errors.length) throw new TemplateVariablesError(manifest.template_id, errors);
     const folder = join(this.templatesDir, 'websites', manifest.template_id);
-    const handlebars = Handlebars.create();
     return Promise.all(
       manifest.files.map(async (file) => {
         const source = await readFile(join(folder, file.path));
-        const content = file.is_template ? Buffer.from(handlebars.compile(source.toString('utf8'), { strict: false })(values)) : source;
+        const content = file.is_template ? Buffer.from(this.compiled(source)(values)) : source;
         return {
           output_path: file.output_path,
           content,
