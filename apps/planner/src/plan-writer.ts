@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { newId, PlanContent } from '@bf/contracts';
-import { AuditLog, PlanEntity, PlanStepEntity } from '@bf/persistence';
+import { AuditLog, PlanEntity, PlanStepEntity, planStepRows } from '@bf/persistence';
 import { planHash } from '@bf/contracts';
 
 /** Stores a plan, its steps and its `factory.plan_generated` event in one transaction. */
@@ -28,24 +28,7 @@ export class PlanWriter {
         autoRollback: content.auto_rollback,
         riskAssessment: content.risk_assessment as never,
       });
-      await manager.insert(
-        PlanStepEntity,
-        content.steps.map((step) => ({
-          stepId: step.step_id,
-          planId,
-          tenantId,
-          sequence: step.sequence,
-          name: step.name,
-          description: step.description,
-          executor: step.executor,
-          action: step.action,
-          templateId: step.template_id,
-          parameters: step.parameters as never,
-          dependsOn: step.depends_on,
-          rollbackPossible: step.rollback_possible,
-          rollbackSteps: step.rollback_steps,
-        })),
-      );
+      await manager.insert(PlanStepEntity, planStepRows(planId, tenantId, content.steps));
       await this.audit.append(manager, {
         tenantId,
         eventType: 'factory.plan_generated',

@@ -7,3 +7,4 @@ export * from './audit-verify';
 export * from './persistence.module';
 export * from './plan-view';
 export * from './graph-result';
+export * from './plan-step-rows';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionGraphSpec, newId, PlanContent, planHash } from '@bf/contracts';
-import { PlanEntity, PlanStepEntity } from '@bf/persistence';
+import { PlanEntity, PlanStepEntity, planStepRows } from '@bf/persistence';
 
 /**
  * Stores a seed 001 execution graph as a plan of source 'graph': the plan row
@@ -31,24 +31,7 @@ export class GraphPlanWriter {
         autoRollback: content.auto_rollback,
         riskAssessment: content.risk_assessment as never,
       });
-      await manager.insert(
-        PlanStepEntity,
-        content.steps.map((step) => ({
-          stepId: step.step_id,
-          planId,
-          tenantId,
-          sequence: step.sequence,
-          name: step.name,
-          description: step.description,
-          executor: step.executor,
-          action: step.action,
-          templateId: step.template_id,
-          parameters: step.parameters as never,
-          dependsOn: step.depends_on,
-          rollbackPossible: step.rollback_possible,
-          rollbackSteps: step.rollback_steps,
-        })),
-      );
+      await manager.insert(PlanStepEntity, planStepRows(planId, tenantId, content.steps));
     });
     return planId;
   }
