@@ -1,6 +1,7 @@
 import { EntityManager } from 'typeorm';
-import { AuditEntry, AuditLog, PlanEntity, RunEntity } from '@bf/persistence';
+import { AuditEntry, AuditLog, RunEntity } from '@bf/persistence';
 import { dryRunEventType } from './event-names';
+import { SqlBatch } from './sql-batch';
 
 type EndStatus = 'completed' | 'failed' | 'cancelled';
 
@@ -20,8 +21,11 @@ export async function endRun(
 ): Promise<void> {
   run.status = status;
   Object.assign(run, runFields);
-  await manager.update(RunEntity, { id: run.id }, { status, finishedAt: new Date(), ...(runFields as object) });
-  await manager.update(PlanEntity, { id: run.planId }, { status });
+  // The run's and the plan's status in one round trip (different tables, so one statement can do both).
+  const batch = new SqlBatch();
+  batch.update(manager, RunEntity, { id: run.id }, { status, finishedAt: new Date(), ...(runFields as object) });
+  batch.add(`UPDATE plans SET status = ${batch.param(status)}, updated_at = CURRENT_TIMESTAMP WHERE id = ${batch.param(run.planId)}`);
+  await batch.flush(manager);
   const ref = { tenantId: run.tenantId, planId: run.planId, runId: run.id };
   const entries: AuditEntry[] = [{ ...ref, ...event }];
   const dryRunEnd = dryRunEventType(run.source, run.dryRun, 'completed');

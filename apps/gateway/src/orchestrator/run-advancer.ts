@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictException, Inject, Injectable, NotFoundException, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
-import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { StepReport, StepStatus } from '@bf/contracts';
 import { AuditEntry, AuditLog, graphSpecOf, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 import { PlanStepCache } from './plan-step.cache';
@@ -8,6 +9,16 @@ import { endRun } from './end-run';
 import { eventType } from './event-names';
 import { Compensation, RunSettler } from './run-settler';
 import { ReadyStep, RunRef } from './step-dispatcher';
+import { SqlBatch } from './sql-batch';
+
+/** What `bf_lock_run` returns: the locked run, its step runs, and its audit chain's head (under the chain's lock). */
+interface LockedRun {
+  run: Record<string, unknown>;
+  step_runs: Record<string, unknown>[];
+  chain_key: string;
+  prev_hash: string | null;
+  now: string;
+}
 
 export interface Advance {
   run: RunRef;
@@ -50,19 +61,33 @@ export class RunAdvancer {
     return this.config?.safeMode ?? false;
   }
 
+  /**
+   * One report, in few round trips: `bf_lock_run` locks the run and reads its
+   * step runs and audit chain head in one; the writes of the usual report (the
+   * step, the run's context, newly ready steps, the audit events) then go in one
+   * statement (SqlBatch), and any less usual path flushes before it reads.
+   */
   apply(report: StepReport): Promise<Advance | undefined> {
     return this.dataSource.transaction(async (manager) => {
-      const run = await manager.getRepository(RunEntity).findOne({ where: { id: report.runId, tenantId: report.tenantId }, lock: { mode: 'pessimistic_write' } });
-      if (!run) return undefined;
+      const [{ locked }]: { locked: LockedRun | null }[] = await manager.query('SELECT bf_lock_run($1, $2) AS locked', [report.runId, report.tenantId]);
+      if (!locked) return undefined;
+      const run = hydrate(manager, RunEntity, locked.run);
       const steps = await this.planSteps.of(manager, run.planId);
       const step = steps.find((candidate) => candidate.stepId === report.stepId);
       if (!step) return undefined;
-      const stepRuns = await this.stepRunsOf(manager, run.id);
-      const transitions =
-        report.status === 'rolled_back' || report.status === 'rollback_failed'
-          ? await this.applyRollbackReport(manager, run, step, report)
-          : await this.applyStepReport(manager, run, step, report, steps, stepRuns);
-      return this.advance(manager, run, steps, transitions, stepRuns);
+      const stepRuns = new Map(locked.step_runs.map((raw) => hydrate(manager, StepRunEntity, raw)).map((row) => [row.stepId, row]));
+      this.audit.begin(manager);
+      try {
+        this.audit.prime(manager, locked.chain_key, locked.prev_hash, locked.now);
+        const batch = new SqlBatch();
+        const transitions =
+          report.status === 'rolled_back' || report.status === 'rollback_failed'
+            ? await this.applyRollbackReport(manager, run, step, report)
+            : await this.applyStepReport(manager, run, step, report, steps, stepRuns, batch);
+        return await this.advance(manager, run, steps, transitions, stepRuns, batch);
+      } finally {
+        this.audit.discard(manager);
+      }
     });
   }
 
@@ -107,11 +132,21 @@ export class RunAdvancer {
     return new Map(rows.map((row) => [row.stepId, row]));
   }
 
-  private async advance(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], transitions: string[], stepRuns: Map<string, StepRunEntity>): Promise<Advance> {
-    if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps, stepRuns);
+  private async advance(
+    manager: EntityManager,
+    run: RunEntity,
+    steps: PlanStepEntity[],
+    transitions: string[],
+    stepRuns: Map<string, StepRunEntity>,
+    batch = new SqlBatch(),
+  ): Promise<Advance> {
+    if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps, stepRuns, batch);
     const dispatching = run.status === 'running' && !run.cancelRequested;
-    const ready = dispatching ? await this.markReady(manager, run, steps, stepRuns) : [];
-    const settlement = await this.settler.settle(manager, run, steps);
+    const ready = dispatching ? this.markReady(manager, run, steps, stepRuns, batch) : [];
+    // Settling reads and writes step runs unless the run is plainly still going: what is held back goes first.
+    if (!dispatching) await batch.flush(manager);
+    const settlement = await this.settler.settle(manager, run, steps, stepRuns);
+    await batch.flush(manager, this.audit);
     return {
       run: { tenantId: run.tenantId, planId: run.planId, runId: run.id, dryRun: run.dryRun },
       applied: transitions.length > 0,
@@ -130,6 +165,7 @@ export class RunAdvancer {
     report: ForwardReport,
     steps: PlanStepEntity[],
     stepRuns: Map<string, StepRunEntity>,
+    batch: SqlBatch,
   ): Promise<StepStatus[]> {
     const current = stepRuns.get(step.stepId);
     // A skipped step was never dispatched, so no report is due for it; one arriving anyway changes nothing.
@@ -161,9 +197,11 @@ export class RunAdvancer {
         break;
       case 'completed': {
         Object.assign(changes, { status: 'completed', finishedAt: new Date(report.at), result: report.result, dryRun: report.dryRun, error: null });
-        if (Object.keys(report.outputs).length) {
-          run.context = { ...run.context, ...report.outputs };
-          await manager.update(RunEntity, { id: run.id }, { context: run.context as never });
+        // Outputs that add nothing new (a redelivered step, or none at all) leave the run row alone.
+        const context = { ...run.context, ...report.outputs };
+        if (!isDeepStrictEqual(context, run.context)) {
+          run.context = context;
+          batch.update(manager, RunEntity, { id: run.id }, { context: run.context as never });
         }
         events.push({
           ...base,
@@ -190,10 +228,13 @@ export class RunAdvancer {
         break;
       }
     }
-    await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, changes as never);
+    batch.update(manager, StepRunEntity, { runId: run.id, stepId: step.stepId }, changes as never);
     Object.assign(current, changes);
     await this.audit.appendAll(manager, events);
-    if (report.status === 'failed' && run.status === 'running') await this.onStepFailed(manager, run, step, steps, stepRuns, report.error.message);
+    if (report.status === 'failed' && run.status === 'running') {
+      await batch.flush(manager);
+      await this.onStepFailed(manager, run, step, steps, stepRuns, report.error.message);
+    }
     return transitions;
   }
 
@@ -220,10 +261,11 @@ export class RunAdvancer {
     return [ok ? 'rolled_back' : 'rollback_failed'];
   }
 
-  private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<void> {
-    if (run.source === 'graph') return this.finishGraphIfDone(manager, run, steps, stepRuns);
+  private async finishIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>, batch: SqlBatch): Promise<void> {
+    if (run.source === 'graph') return this.finishGraphIfDone(manager, run, steps, stepRuns, batch);
     const completed = steps.filter((step) => stepRuns.get(step.stepId)?.status === 'completed').length;
     if (completed < steps.length) return;
+    await batch.flush(manager);
     await endRun(manager, this.audit, run, 'completed', {
       eventType: 'factory.execution_completed',
       severity: 'info',
@@ -282,9 +324,10 @@ export class RunAdvancer {
    * run); failures of non-critical nodes, and the nodes skipped because of them,
    * leave it completed, with the failures listed.
    */
-  private async finishGraphIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<void> {
+  private async finishGraphIfDone(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>, batch: SqlBatch): Promise<void> {
     const statusOf = (step: PlanStepEntity) => stepRuns.get(step.stepId)?.status;
     if (!steps.every((step) => ['completed', 'failed', 'skipped'].includes(statusOf(step) ?? ''))) return;
+    await batch.flush(manager);
     const failed = steps.filter((step) => statusOf(step) === 'failed');
     const skipped = steps.filter((step) => statusOf(step) === 'skipped');
     const policy = failed.length ? await this.graphPolicy(manager, run) : undefined;
@@ -333,15 +376,15 @@ export class RunAdvancer {
     );
   }
 
-  /** Pending steps whose prerequisites have all completed; newly ready ones are stamped dispatched. */
-  private async markReady(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], status: Map<string, StepRunEntity>): Promise<ReadyStep[]> {
+  /** Pending steps whose prerequisites have all completed; newly ready ones are stamped dispatched (with the batch's flush). */
+  private markReady(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], status: Map<string, StepRunEntity>, batch: SqlBatch): ReadyStep[] {
     const ready = steps.filter(
       (step) => status.get(step.stepId)?.status === 'pending' && step.dependsOn.every((dep) => status.get(dep)?.status === 'completed'),
     );
     const fresh = ready.filter((step) => !status.get(step.stepId)?.dispatchedAt).map((step) => step.stepId);
     if (fresh.length) {
       const now = new Date();
-      await manager.update(StepRunEntity, { runId: run.id, stepId: In(fresh), dispatchedAt: IsNull() }, { dispatchedAt: now });
+      batch.update(manager, StepRunEntity, { runId: run.id }, { dispatchedAt: now }, `step_id = ANY(${batch.param(fresh)}::text[]) AND dispatched_at IS NULL`);
       for (const stepId of fresh) status.get(stepId)!.dispatchedAt = now;
     }
     return ready.map((step) => ({ stepId: step.stepId, action: step.action, attempt: status.get(step.stepId)!.attempt }));
@@ -362,4 +405,15 @@ export function dependentsOf(failed: Pick<PlanStepEntity, 'stepId'>, steps: Plan
     }
   }
   return steps.filter((step) => step.stepId !== failed.stepId && reached.has(step.stepId));
+}
+
+/** An entity from a row as `to_jsonb` renders it (column names, timestamps as text). */
+function hydrate<T extends object>(manager: EntityManager, target: new () => T, raw: Record<string, unknown>): T {
+  const meta = manager.connection.getMetadata(target);
+  const entity = meta.create() as T;
+  for (const column of meta.columns) {
+    const value = raw[column.databaseName];
+    column.setEntityValue(entity, value !== null && value !== undefined && String(column.type).startsWith('timestamp') ? new Date(value as string) : value);
+  }
+  return entity;
 }

@@ -26,9 +26,10 @@ export interface Settlement {
 export class RunSettler {
   constructor(private readonly audit: AuditLog) {}
 
-  async settle(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<Settlement> {
+  /** `stepRuns`: the run's step runs as the caller read them under the lock and kept current, which saves counting them again. */
+  async settle(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns?: Map<string, StepRunEntity>): Promise<Settlement> {
     if (run.status === 'running' && !run.cancelRequested) return { compensate: [], settled: false };
-    if (await this.inFlight(manager, run)) return { compensate: [], settled: false };
+    if (stepRuns ? this.inFlightOf(stepRuns) : await this.inFlight(manager, run)) return { compensate: [], settled: false };
     if (run.status === 'running') await this.cancel(manager, run);
     if (!run.rollbackRequested) return { compensate: [], settled: true };
     if (!run.rollbackStatus) await this.startRollback(manager, run, steps);
@@ -48,6 +49,10 @@ export class RunSettler {
       { runId: run.id, status: 'pending', dispatchedAt: Not(IsNull()) },
     ]);
     return running > 0;
+  }
+
+  private inFlightOf(stepRuns: Map<string, StepRunEntity>): boolean {
+    return [...stepRuns.values()].some((stepRun) => stepRun.status === 'running' || (stepRun.status === 'pending' && stepRun.dispatchedAt !== null && stepRun.dispatchedAt !== undefined));
   }
 
   private async cancel(manager: EntityManager, run: RunEntity): Promise<void> {
