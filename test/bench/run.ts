@@ -7,6 +7,7 @@ import { BriefingSchema, BusinessIntentInputSchema, newId, planHash } from '@bf/
 import { IntentResolver } from '../../apps/intent/src/intent-resolver';
 import { PlanBuilder } from '../../apps/planner/src/plan-builder';
 import { startAll } from '../../apps/gateway/src/start-all';
+import { TemplateRegistry, websiteVariables } from '@bf/templates';
 import { FactoryClient } from './factory-client';
 import { RawBullMqChain } from './raw-chain';
 import { emit, percentile, round2, round3, runConcurrently } from './stats';
@@ -49,11 +50,28 @@ function inProcessBenches(briefingJson: object) {
   timeInProcess('intent_resolve_500_words', 2000, () => resolver.resolve(input), { words: 500, target_p99_ms: 5 });
 }
 
+/** Rendering each website template with the Acme briefing (all files, from the compile cache after warm-up). */
+async function templateRenderBenches(briefingJson: object, templatesDir: string) {
+  const registry = new TemplateRegistry(templatesDir);
+  const variables = websiteVariables(BriefingSchema.parse(briefingJson));
+  for (const manifest of await registry.loadAll()) {
+    for (let i = 0; i < 20; i++) await registry.render(manifest, variables);
+    const samples: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      const started = performance.now();
+      await registry.render(manifest, variables);
+      samples.push(performance.now() - started);
+    }
+    emit({ bench: `template_render_${manifest.template_id}`, iterations: 500, p50_ms: round3(percentile(samples, 50)), p99_ms: round3(percentile(samples, 99)) });
+  }
+}
+
 async function main() {
   const config = loadConfig({ ...process.env, PORT: '0', QUEUE_PREFIX: `bfbench_${process.pid}` });
   const acme = readFileSync(join(process.cwd(), 'templates/briefings/acme-consulting.json'), 'utf8');
   const briefing = { ...JSON.parse(acme), dry_run: true };
   inProcessBenches(briefing);
+  await templateRenderBenches(briefing, config.storage.templatesDir);
   // One active run per domain: pipelines in flight together each get a domain of their own.
   let domains = 0;
   const nextBriefing = () => ({ ...JSON.parse(acme.replaceAll('acme.example', `acme-${++domains}.example`)), dry_run: true });

@@ -31,6 +31,8 @@ export const STEP_PARAMETER_SCHEMAS = {
       logo_url: z.string().url().optional(),
       contact_email: z.string().email().optional(),
       contact_phone: z.string().optional(),
+      /** BCP 47 tag for the site's <html lang>, from erp_config.language. */
+      language: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/).optional(),
     })
     .strict(),
   'website.deploy': z.object({ domain }).strict(),

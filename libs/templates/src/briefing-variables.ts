@@ -20,5 +20,7 @@ export function websiteVariables(briefing: Briefing): Record<string, unknown> {
     ...(site.logo_url ? { logo_url: site.logo_url } : {}),
     ...(briefing.contact_email ? { contact_email: briefing.contact_email } : {}),
     ...(briefing.contact_phone ? { contact_phone: briefing.contact_phone } : {}),
+    // <html lang>: the briefing's language (erp_config.language, de_DE → de-DE); templates default to en.
+    ...(briefing.erp_config?.language ? { language: briefing.erp_config.language.replace('_', '-') } : {}),
   };
 }

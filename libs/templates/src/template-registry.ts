@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { FieldError } from '@bf/contracts';
-import { TemplateManifest, TemplateManifestSchema } from './manifest.schema';
+import { describeIssues, FieldError } from '@bf/contracts';
+import { TemplateManifest, TemplateManifestSchema, TEMPLATE_ID } from './manifest.schema';
 import { resolveVariables } from './variable-validator';
+import { registerTemplateHelpers, TEMPLATE_HELPERS } from './template-helpers';
 
 export interface RenderedFile {
   output_path: string;
@@ -22,16 +23,50 @@ export class TemplateVariablesError extends Error {
   }
 }
 
+/** A template folder that cannot be used; the message names the file. */
+export class TemplateLoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid template ${file}: ${problems.join('; ')}`);
+  }
+}
+
 /** The template a website step renders when its plan names none. */
 export const DEFAULT_WEBSITE_TEMPLATE = 'modern_landing_v1';
 
 /**
- * The website templates under `<templatesDir>/websites/<id>/manifest.json`.
- * Rendering uses a fresh Handlebars environment with no custom helpers, and
- * Handlebars escapes every value by default, so a variable cannot inject markup.
+ * Compile options for every template. `strict`: a name the context lacks is an
+ * error (resolveVariables gives every declared variable a value, null if
+ * absent), so a typo in a template fails instead of rendering blank.
+ * `knownHelpersOnly`: only the helpers registered in template-helpers.ts (and
+ * the built-in block helpers) can be called; `{{constructor.constructor}}` or an
+ * unknown helper name never reaches JavaScript. Escaping stays on (`noEscape`
+ * false), and the triple-stash `{{{ }}}` is rejected when templates are loaded.
+ */
+const COMPILE_OPTIONS: CompileOptions = {
+  strict: true,
+  knownHelpersOnly: true,
+  knownHelpers: Object.fromEntries(Object.keys(TEMPLATE_HELPERS).map((name) => [name, true])),
+  noEscape: false,
+};
+/** Runtime options: no prototype properties or methods, whatever Handlebars' defaults become. */
+const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+  allowProtoPropertiesByDefault: false,
+  allowProtoMethodsByDefault: false,
+  allowedProtoProperties: {},
+  allowedProtoMethods: {},
+};
+type CompileOptions = Parameters<typeof Handlebars.compile>[1];
+
+/**
+ * The website templates under `<templatesDir>/websites/<id>/manifest.json`,
+ * rendered in a Handlebars environment of our own (only our helpers, no
+ * partials, strict, HTML-escaped; see COMPILE_OPTIONS).
  */
 export class TemplateRegistry {
-  private readonly handlebars = Handlebars.create();
+  private readonly handlebars = registerTemplateHelpers(Handlebars.create());
   private readonly compiledBySource = new Map<string, Handlebars.TemplateDelegate>();
 
   constructor(private readonly templatesDir: string) {}
@@ -44,9 +79,63 @@ export class TemplateRegistry {
   }
 
   async find(templateId: string): Promise<TemplateManifest | undefined> {
-    if (!/^[a-z][a-z0-9_]{0,62}$/.test(templateId)) return undefined;
+    if (!TEMPLATE_ID.test(templateId)) return undefined;
     const raw = await readFile(join(this.templatesDir, 'websites', templateId, 'manifest.json'), 'utf8').catch(() => undefined);
     return raw === undefined ? undefined : TemplateManifestSchema.parse(JSON.parse(raw));
+  }
+
+  /**
+   * Loads and checks every website template: the manifest parses and matches
+   * the schema, its template_id is its folder name, every file it lists exists,
+   * every `*.hbs` compiles with our options and uses no unescaped `{{{ }}}`, and
+   * the defaults satisfy the variables' own rules. Throws one TemplateLoadError
+   * naming the first broken file; apps call it at boot so a broken template
+   * stops the process instead of failing a step later.
+   */
+  async loadAll(): Promise<TemplateManifest[]> {
+    const root = join(this.templatesDir, 'websites');
+    const entries = await readdir(root, { withFileTypes: true }).catch((error: Error) => {
+      throw new TemplateLoadError(root, [`cannot read the templates folder: ${error.message}`]);
+    });
+    const manifests: TemplateManifest[] = [];
+    for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+      manifests.push(await this.loadOne(join(root, entry.name), entry.name));
+    }
+    return manifests;
+  }
+
+  private async loadOne(folder: string, folderName: string): Promise<TemplateManifest> {
+    const manifestFile = join(folder, 'manifest.json');
+    const raw = await readFile(manifestFile, 'utf8').catch(() => {
+      throw new TemplateLoadError(manifestFile, ['missing']);
+    });
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      throw new TemplateLoadError(manifestFile, [`not JSON: ${(error as Error).message}`]);
+    }
+    const parsed = TemplateManifestSchema.safeParse(json);
+    if (!parsed.success) throw new TemplateLoadError(manifestFile, describeIssues(parsed.error).map((e) => `${e.path} ${e.message}`));
+    const manifest = parsed.data;
+    if (manifest.template_id !== folderName) throw new TemplateLoadError(manifestFile, [`template_id ${manifest.template_id} must equal its folder name ${folderName}`]);
+    const defaults = Object.fromEntries(manifest.variables.filter((v) => v.default !== undefined).map((v) => [v.name, v.default]));
+    const defaultErrors = resolveVariables(manifest.variables.map((v) => ({ ...v, required: false })), defaults).errors;
+    if (defaultErrors.length) throw new TemplateLoadError(manifestFile, defaultErrors.map((e) => `default of ${e.path} ${e.message}`));
+    for (const file of manifest.files) {
+      const path = join(folder, file.path);
+      const info = await stat(path).catch(() => undefined);
+      if (!info?.isFile()) throw new TemplateLoadError(path, [`listed in ${manifestFile} but missing`]);
+      if (!file.is_template) continue;
+      const source = await readFile(path, 'utf8');
+      if (source.includes('{{{') || /\{\{\s*&/.test(source)) throw new TemplateLoadError(path, ['unescaped output ({{{ }}} or {{& }}) is not allowed']);
+      try {
+        this.handlebars.precompile(source, COMPILE_OPTIONS);
+      } catch (error) {
+        throw new TemplateLoadError(path, [(error as Error).message.split('\n')[0]]);
+      }
+    }
+    return manifest;
   }
 
   /**
@@ -58,23 +147,36 @@ export class TemplateRegistry {
     const key = createHash('sha256').update(source).digest('hex');
     let template = this.compiledBySource.get(key);
     if (!template) {
-      const compiled = this.handlebars.compile(source.toString('utf8'), { strict: false });
-      compiled({}); // Handlebars compiles lazily: force it now, so a broken template fails here and is never cached
-      template = compiled;
+      // precompile parses and compiles eagerly, so a broken template fails here and is never cached.
+      this.handlebars.precompile(source.toString('utf8'), COMPILE_OPTIONS);
+      template = this.handlebars.compile(source.toString('utf8'), COMPILE_OPTIONS);
       this.compiledBySource.set(key, template);
       if (this.compiledBySource.size > 256) this.compiledBySource.delete(this.compiledBySource.keys().next().value!);
     }
     return template;
   }
 
+  /**
+   * Renders the manifest's files. Output paths come only from the manifest
+   * (checked by its schema); a per-page file is emitted when `pages` lists it.
+   */
   async render(manifest: TemplateManifest, input: Record<string, unknown>): Promise<RenderedFile[]> {
     const { values, errors } = resolveVariables(manifest.variables, input);
     if (errors.length) throw new TemplateVariablesError(manifest.template_id, errors);
+    const pages = Array.isArray(values.pages) ? (values.pages as unknown[]) : [];
+    const supported = manifest.supported_pages;
+    const context = {
+      ...values,
+      // The pages this template renders, in the briefing's order; a page it lacks is left out, not an error.
+      site_pages: supported ? pages.filter((page): page is string => typeof page === 'string' && supported.includes(page)) : pages,
+      template: { id: manifest.template_id, version: manifest.version },
+    };
     const folder = join(this.templatesDir, 'websites', manifest.template_id);
+    const files = manifest.files.filter((file) => !file.page || context.site_pages.includes(file.page));
     return Promise.all(
-      manifest.files.map(async (file) => {
+      files.map(async (file) => {
         const source = await readFile(join(folder, file.path));
-        const content = file.is_template ? Buffer.from(this.compiled(source)(values)) : source;
+        const content = file.is_template ? Buffer.from(this.compiled(source)(context, RUNTIME_OPTIONS)) : source;
         return {
           output_path: file.output_path,
           content,

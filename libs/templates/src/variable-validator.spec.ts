@@ -10,6 +10,43 @@ describe('resolveVariables', () => {
     expect(values).toEqual({ color: '#000000', name: 'Acme' });
   });
 
+  it('gives an optional variable without value or default null, so strict templates can test it', () => {
+    expect(resolveVariables([v('tagline', 'string')], {}).values).toEqual({ tagline: null });
+  });
+
+  it.each([
+    ['string', 'x', 1],
+    ['integer', 3, 3.5],
+    ['float', 3.5, Number.NaN],
+    ['boolean', false, 'false'],
+    ['color', '#A1b2C3', '#abc'],
+    ['email', 'a@b.example', 'a@b'],
+    ['url', 'https://acme.example/logo.png', 'javascript:alert(1)'],
+    ['url', 'http://acme.example', 'ftp://acme.example/x'],
+    ['url', 'https://acme.example', 'https://acme.example/a b'],
+    ['list', ['a'], 'a'],
+    ['dict', { a: 1 }, ['a']],
+  ] as const)('accepts a valid %s and rejects an invalid one', (type, good, bad) => {
+    expect(resolveVariables([v('x', type)], { x: good }).errors).toEqual([]);
+    expect(resolveVariables([v('x', type)], { x: bad }).errors).toEqual([{ path: 'x', message: `must be of type ${type}` }]);
+  });
+
+  it('checks min/max length of lists and strings (in characters, any script), min/max of numbers and enum of list items', () => {
+    const { errors } = resolveVariables(
+      [
+        v('pages', 'list', { validation: { max_length: 2, enum: ['home', 'about', 'contact'] } }),
+        v('name', 'string', { validation: { max_length: 3 } }),
+        v('ratio', 'float', { validation: { min: 0.5 } }),
+      ],
+      { pages: ['home', 'blog', 'shop'], name: '极客咨', ratio: 0.1 },
+    );
+    expect(errors).toEqual([
+      { path: 'pages', message: 'must have at most 2 items' },
+      { path: 'pages', message: 'items blog, shop must each be one of home, about, contact' },
+      { path: 'ratio', message: 'must be at least 0.5' },
+    ]);
+  });
+
   it('reports every problem at once, each by variable name', () => {
     const { errors } = resolveVariables(
       [

@@ -1,6 +1,7 @@
 import { ArtifactEntity } from './artifact.entity';
 import { AuditEventEntity } from './audit-event.entity';
 import { BriefingEntity } from './briefing.entity';
+import { ContactSubmissionEntity } from './contact-submission.entity';
 import { PlanApprovalEntity } from './plan-approval.entity';
 import { PlanStepEntity } from './plan-step.entity';
 import { PlanEntity } from './plan.entity';
@@ -11,6 +12,7 @@ import { TenantEntity } from './tenant.entity';
 export * from './artifact.entity';
 export * from './audit-event.entity';
 export * from './briefing.entity';
+export * from './contact-submission.entity';
 export * from './plan-approval.entity';
 export * from './plan-step.entity';
 export * from './plan.entity';
@@ -28,4 +30,5 @@ export const ENTITIES = [
   StepRunEntity,
   AuditEventEntity,
   ArtifactEntity,
+  ContactSubmissionEntity,
 ];
