@@ -8,6 +8,8 @@ import { CreatePlanApprovalTable1795831200007 } from './1795831200007-CreatePlan
 import { ChainAndLockAuditEvents1795831200008 } from './1795831200008-ChainAndLockAuditEvents';
 import { AddRollbackAndCancel1795831200009 } from './1795831200009-AddRollbackAndCancel';
 import { AddGraphPlans1795831200010 } from './1795831200010-AddGraphPlans';
+import { CreateContactSubmissionTable1795831200011 } from './1795831200011-CreateContactSubmissionTable';
+import { LockRunInOneRoundTrip1795831200013 } from './1795831200013-LockRunInOneRoundTrip';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   ChainAndLockAuditEvents1795831200008,
   AddRollbackAndCancel1795831200009,
   AddGraphPlans1795831200010,
+  CreateContactSubmissionTable1795831200011,
+  LockRunInOneRoundTrip1795831200013,
 ];

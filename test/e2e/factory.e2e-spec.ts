@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LIVE_CAPABLE_ACTIONS } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { eventually, startTestSystem } from '../support/system';
 
@@ -160,12 +161,14 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
     expect(response.status).toBe(422);
     expect(response.body.details.preflight.passed).toBe(false);
     const failed = response.body.details.preflight.checks.filter((check: any) => !check.passed);
-    // Each of the six steps has no live mode yet, and the plan's ERP steps need an Odoo, which this system has none of.
-    expect(failed.map((check: any) => check.check).sort()).toEqual(['odoo', ...planned.body.steps.map((step: any) => `live:${step.action}`)].sort());
+    // Every step but the website's two has no live mode yet, and the plan's ERP steps need an Odoo, which this system has none of.
+    const notLive = planned.body.steps.filter((step: any) => !LIVE_CAPABLE_ACTIONS.includes(step.action));
+    expect(notLive).toHaveLength(planned.body.steps.length - 2);
+    expect(failed.map((check: any) => check.check).sort()).toEqual(['odoo', ...notLive.map((step: any) => `live:${step.action}`)].sort());
     expect(failed.find((check: any) => check.check === 'odoo').detail).toBe('the plan has Odoo steps but Odoo is not configured: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD are not set');
     // The embedded DNS server, the deploy target, the disk and the template are fine.
     expect(response.body.details.preflight.checks.filter((check: any) => check.passed).map((check: any) => check.check).sort()).toEqual(
-      ['deploy_target', 'disk_space', 'dns_provider', 'mode', 'template:modern_landing_v1'],
+      ['deploy_target', 'disk_space', 'dns_provider', 'live:website.deploy', 'live:website.generate', 'mode', 'template:modern_landing_v1', 'web_target'],
     );
     expect((await api(`/api/factory/${planned.body.plan_id}`)).body).toMatchObject({ status: 'draft', run: null });
   });

@@ -1,6 +1,7 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LIVE_CAPABLE_ACTIONS } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { HttpDouble, startHttpDouble } from '../doubles/http-double';
 import { odooXmlRpcDouble } from '../doubles/odoo-xmlrpc.double';
@@ -80,7 +81,7 @@ describe('preflight end to end (gateway + workers, real Redis and PostgreSQL)', 
     expect(response.status).toBe(422);
     expect(response.body.details.preflight.passed).toBe(false);
     expect(failedChecks(response.body)).toEqual(
-      ['deploy_target', 'disk_space', 'dns_provider', 'odoo', 'template:vanished_live_v1', ...plan.steps.map((step: any) => `live:${step.action}`)].sort(),
+      ['deploy_target', 'disk_space', 'dns_provider', 'odoo', 'template:vanished_live_v1', ...plan.steps.filter((step: any) => !LIVE_CAPABLE_ACTIONS.includes(step.action)).map((step: any) => `live:${step.action}`)].sort(),
     );
     const failed = response.body.details.preflight.checks.filter((check: any) => !check.passed);
     for (const check of failed) expect(response.body.message).toContain(check.detail);

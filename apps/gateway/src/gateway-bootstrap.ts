@@ -6,6 +6,7 @@ import { Runtime } from '@bf/runtime';
 import { mountBullBoard } from './bull-board';
 import { GatewayModule } from './gateway.module';
 import { ApiErrorFilter } from './http/api-error.filter';
+import { BuiltinSiteHost } from './http/builtin-site-host';
 import { useJsonBodies } from './http/json-body';
 
 /**
@@ -14,6 +15,8 @@ import { useJsonBodies } from './http/json-body';
  */
 export async function createGateway(runtime: Runtime): Promise<INestApplication> {
   const app = await NestFactory.create(GatewayModule.forRuntime(runtime), { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
+  // Before the body parser and Nest's routes: a request for a deployed site never reaches the API.
+  app.use(new BuiltinSiteHost(runtime.config.storage.sitesDir).middleware());
   useJsonBodies(app);
   app.useGlobalFilters(new ApiErrorFilter());
   app.enableShutdownHooks();

@@ -23,6 +23,10 @@ import { ApprovalService } from './plans/approval.service';
 import { PlansController } from './plans/plans.controller';
 import { TemplateCheckService } from './plans/template-check.service';
 import { QueueEventsRegistry } from './queue-events.registry';
+import { ContactController } from './sites/contact.controller';
+import { ContactRateLimiter } from './sites/contact-rate-limiter';
+import { ContactSubmissionsService } from './sites/contact-submissions.service';
+import { TemplatesStartupCheck } from '@bf/templates';
 import { PlanStepCache } from './orchestrator/plan-step.cache';
 
 /**
@@ -35,8 +39,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
-      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, TemplatesStartupCheck],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, Runtime } from '@bf/runtime';
 import { StepRunner } from '@bf/step-sdk';
+import { TemplatesStartupCheck } from '@bf/templates';
 import { DeployWebsiteStep } from './deploy-website.step';
 import { GenerateWebsiteStep } from './generate-website.step';
 import { WebgenProcessor } from './webgen.processor';
@@ -14,7 +15,7 @@ export class WebgenModule {
       module: WebgenModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [WebgenProcessor],
-      providers: [StepRunner, ...WEBGEN_STEPS],
+      providers: [StepRunner, ...WEBGEN_STEPS, TemplatesStartupCheck],
     };
   }
 }

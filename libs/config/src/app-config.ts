@@ -35,12 +35,22 @@ const EnvSchema = z.object({
   ODOO_DB: optional(z.string()),
   ODOO_USER: optional(z.string()),
   ODOO_PASSWORD: optional(z.string()),
+  WEB_TARGET: z.enum(['builtin', 'nginx']).default('builtin'),
+  BUILTIN_HOST_URL: optional(z.string().url()),
+  SITE_KEEP_RELEASES: z.coerce.number().int().min(1).max(100).default(5),
+  NGINX_CONF_DIR: optional(z.string()),
+  NGINX_BIN: z.string().min(1).default('nginx'),
+  NGINX_PREFIX: optional(z.string()),
+  NGINX_CONF: optional(z.string()),
+  NGINX_LISTEN_PORT: port.default(80),
   PREFLIGHT_MIN_FREE_MB: z.coerce.number().int().min(0).default(200),
   PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
 });
 
 /** Names of variables whose values are secrets: never logged, never returned. */
 export const SENSITIVE_ENV = ['DATABASE_URL', 'REDIS_URL', 'PDNS_API_KEY', 'HETZNER_DNS_TOKEN', 'ODOO_PASSWORD'] as const;
+
+export type WebTarget = z.infer<typeof EnvSchema>['WEB_TARGET'];
 
 export type DnsProvider = z.infer<typeof EnvSchema>['DNS_PROVIDER'];
 
@@ -58,6 +68,17 @@ export interface AppConfig {
     provider: DnsProvider;
     powerDns: { apiUrl: string | null; apiKey: string | null; serverId: string };
     hetzner: { apiUrl: string; token: string | null };
+  };
+  /**
+   * Where deployed sites are served: the gateway's built-in host (by Host header, on PORT)
+   * or an nginx that includes server blocks from `nginx.confDir`.
+   */
+  web: {
+    target: WebTarget;
+    /** Where a worker reaches the built-in host for the post-deploy check; null: 127.0.0.1 on PORT (one machine). */
+    builtinHostUrl: string | null;
+    keepReleases: number;
+    nginx: { confDir: string | null; bin: string; prefix: string | null; conf: string | null; listenPort: number };
   };
   /** The user's Odoo, reached over XML-RPC; all null when none is configured. */
   odoo: { url: string | null; db: string | null; user: string | null; password: string | null };
@@ -97,6 +118,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       provider: e.DNS_PROVIDER,
       powerDns: { apiUrl: e.PDNS_API_URL ?? null, apiKey: e.PDNS_API_KEY ?? null, serverId: e.PDNS_SERVER_ID },
       hetzner: { apiUrl: e.HETZNER_API_URL, token: e.HETZNER_DNS_TOKEN ?? null },
+    },
+    web: {
+      target: e.WEB_TARGET,
+      builtinHostUrl: e.BUILTIN_HOST_URL ?? null,
+      keepReleases: e.SITE_KEEP_RELEASES,
+      nginx: {
+        confDir: e.NGINX_CONF_DIR ? resolve(e.NGINX_CONF_DIR) : null,
+        bin: e.NGINX_BIN,
+        prefix: e.NGINX_PREFIX ? resolve(e.NGINX_PREFIX) : null,
+        conf: e.NGINX_CONF ? resolve(e.NGINX_CONF) : null,
+        listenPort: e.NGINX_LISTEN_PORT,
+      },
     },
     odoo: { url: e.ODOO_URL ?? null, db: e.ODOO_DB ?? null, user: e.ODOO_USER ?? null, password: e.ODOO_PASSWORD ?? null },
     preflight: { minFreeMb: e.PREFLIGHT_MIN_FREE_MB, timeoutMs: e.PREFLIGHT_TIMEOUT_MS },

@@ -17,3 +17,4 @@ export * from './graph-validation';
 export * from './step-actions';
 export * from './graph-plan';
 export * from './pipeline-evidence';
+export * from './contact.schema';

@@ -77,6 +77,14 @@ export class FactoryController {
     return this.templates.list();
   }
 
+  /** One template with its variables (types, defaults, validation) and files. */
+  @Get('templates/:templateId')
+  async getTemplate(@Param('templateId') templateId: string): Promise<TemplateManifest> {
+    const manifest = await this.templates.find(templateId);
+    if (!manifest) throw new NotFoundException(`template ${templateId} not found`);
+    return manifest;
+  }
+
   @Get('info')
   info() {
     return {
@@ -84,7 +92,7 @@ export class FactoryController {
       version: '0.1.0',
       business_types: BUSINESS_TYPES,
       executors: ['webgen', 'dns', 'odoo', 'integration', 'validation'],
-      endpoints: ['POST /api/factory/plan', 'POST /api/factory/execute', 'GET /api/factory/{plan_id}', 'GET /api/factory/{plan_id}/evidence', 'GET /api/factory/{plan_id}/events', 'POST /api/factory/{plan_id}/rollback', 'GET /api/factory/templates', 'GET /api/factory/info'],
+      endpoints: ['POST /api/factory/plan', 'POST /api/factory/execute', 'GET /api/factory/{plan_id}', 'GET /api/factory/{plan_id}/evidence', 'GET /api/factory/{plan_id}/events', 'POST /api/factory/{plan_id}/rollback', 'GET /api/factory/templates', 'GET /api/factory/templates/{template_id}', 'GET /api/factory/info'],
     };
   }
 
