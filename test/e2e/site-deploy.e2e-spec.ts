@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { startTestSystem } from '../support/system';
+import { freePort } from '../support/net';
 import { currentTestEnv } from '../support/test-env';
 
 const DOMAIN = 'live-site.example';
@@ -34,13 +34,6 @@ function getWithHost(port: number, host: string, path = '/'): Promise<{ status: 
   });
 }
 
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe('live website deploy on the built-in host (gateway + workers, real Redis and PostgreSQL)', () => {
   let system: RunningSystem;

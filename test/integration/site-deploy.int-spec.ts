@@ -1,7 +1,7 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
-import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { AddressInfo } from 'node:net';
 import { request, Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { StepContext } from '@bf/step-sdk';
 import { NginxSiteTarget, SiteHealthCheck, siteContentHash, SiteReleaseStore } from '../../apps/webgen/src/deploy';
 import { DeployWebsiteStep } from '../../apps/webgen/src/deploy-website.step';
 import { GenerateWebsiteStep } from '../../apps/webgen/src/generate-website.step';
+import { freePort } from '../support/net';
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -185,13 +186,6 @@ async function eventuallyStatus(port: number, host: string, expected: number): P
   return status;
 }
 
-async function freePort(): Promise<number> {
-  const probe = createNetServer().listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((r) => probe.close(r));
-  return port;
-}
 
 describe('nginx web target (Debian nginx with a private prefix on an unprivileged port)', () => {
   let root: string;
