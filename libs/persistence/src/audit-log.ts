@@ -33,6 +33,11 @@ interface AuditBatch {
 const INSERT_COLUMNS = 'INSERT INTO audit_events (id, tenant_id, event_type, severity, reason, success, correlation_id, plan_id, run_id, metadata, occurred_at, chain_key, prev_hash, hash)';
 const CASTS: Record<number, string> = { 9: '::jsonb', 10: '::timestamptz' };
 
+/** One INSERT of audit rows; seq is a serial, so rows of one VALUES list get it in list order, which is the chain order. */
+function insertStatement(rows: unknown[][], params: SqlParams): string {
+  return `${INSERT_COLUMNS} VALUES ${rows.map((row) => `(${row.map((value, i) => params.param(value) + (CASTS[i] ?? '')).join(', ')})`).join(', ')}`;
+}
+
 /**
  * Appends audit events. Always called with the transaction that makes the change
  * the event describes, so an event exists exactly when its change does. Each
@@ -74,7 +79,7 @@ export class AuditLog {
     const batch = this.batches.get(manager);
     this.batches.delete(manager);
     if (!batch?.rows.length) return null;
-    return `${INSERT_COLUMNS} VALUES ${batch.rows.map((row) => `(${row.map((value, i) => params.param(value) + (CASTS[i] ?? '')).join(', ')})`).join(', ')}`;
+    return insertStatement(batch.rows, params);
   }
 
   /** Closes the batch without writing (the transaction is rolling back). */
@@ -125,9 +130,7 @@ export class AuditLog {
       return;
     }
     const values: unknown[] = [];
-    const params: SqlParams = { param: (value) => `$${values.push(value)}` };
-    // seq is a serial: rows of one VALUES list get it in list order, which is the chain order.
-    await manager.query(`${INSERT_COLUMNS} VALUES ${rows.map((row) => `(${row.map((value, i) => params.param(value) + (CASTS[i] ?? '')).join(', ')})`).join(', ')}`, values);
+    await manager.query(insertStatement(rows, { param: (value) => `$${values.push(value)}` }), values);
   }
 }
 
