@@ -26,8 +26,16 @@ import { QueueEventsRegistry } from './queue-events.registry';
 import { ContactController } from './sites/contact.controller';
 import { ContactRateLimiter } from './sites/contact-rate-limiter';
 import { ContactSubmissionsService } from './sites/contact-submissions.service';
-import { TemplatesStartupCheck } from '@bf/templates';
+import { TemplateRegistry, TemplatesStartupCheck } from '@bf/templates';
+import { APP_CONFIG, AppConfig } from '@bf/config';
 import { PlanStepCache } from './orchestrator/plan-step.cache';
+
+/** One template registry for the gateway's planning check, preflight and template endpoints: one compile cache. */
+const SHARED_TEMPLATE_REGISTRY = {
+  provide: TemplateRegistry,
+  useFactory: (config: AppConfig) => new TemplateRegistry(config.storage.templatesDir),
+  inject: [APP_CONFIG],
+};
 
 /**
  * The gateway: REST routes that validate, persist and enqueue, plus the
@@ -40,7 +48,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, TemplatesStartupCheck],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY],
     };
   }
 }

@@ -1,8 +1,7 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '@bf/config';
 import { BriefingSchema, BUSINESS_TYPES } from '@bf/contracts';
 import { PlanView, PlanViewReader } from '@bf/persistence';
 import { TemplateManifest, TemplateRegistry } from '@bf/templates';
@@ -21,7 +20,6 @@ const PLAN_ID = /^plan_[0-9a-f]{12}$/;
 @Controller('api/factory')
 export class FactoryController {
   private readonly plans: PlanViewReader;
-  private readonly templates: TemplateRegistry;
 
   constructor(
     dataSource: DataSource,
@@ -31,10 +29,9 @@ export class FactoryController {
     private readonly templateCheck: TemplateCheckService,
     private readonly progress: ProgressHub,
     private readonly rollbacks: RollbackService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly templates: TemplateRegistry,
   ) {
     this.plans = new PlanViewReader(dataSource);
-    this.templates = new TemplateRegistry(config.storage.templatesDir);
   }
 
   @Post('plan')

@@ -1,14 +1,14 @@
+import { TemplateRegistry } from '@bf/templates';
 import { BadRequestException } from '@nestjs/common';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@bf/config';
 import { BriefingSchema } from '@bf/contracts';
 import { TemplateCheckService } from './template-check.service';
 
 describe(TemplateCheckService.name, () => {
   const templatesDir = mkdtempSync(join(tmpdir(), 'bf-template-check-'));
-  const check = new TemplateCheckService(loadConfig({ TEMPLATES_DIR: templatesDir }));
+  const check = new TemplateCheckService(new TemplateRegistry(templatesDir));
   const acme = JSON.parse(readFileSync(join(__dirname, '../../../../templates/briefings/acme-consulting.json'), 'utf8'));
 
   beforeAll(() => {

@@ -1,5 +1,4 @@
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@bf/config';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { Briefing, FieldError } from '@bf/contracts';
 import { resolveVariables, TemplateRegistry, websiteVariables } from '@bf/templates';
 
@@ -10,11 +9,7 @@ import { resolveVariables, TemplateRegistry, websiteVariables } from '@bf/templa
  */
 @Injectable()
 export class TemplateCheckService {
-  private readonly registry: TemplateRegistry;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.registry = new TemplateRegistry(config.storage.templatesDir);
-  }
+  constructor(private readonly registry: TemplateRegistry) {}
 
   async assertUsable(briefing: Briefing): Promise<void> {
     const site = briefing.website_config;

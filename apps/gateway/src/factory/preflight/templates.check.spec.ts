@@ -1,13 +1,13 @@
+import { TemplateRegistry } from '@bf/templates';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '@bf/config';
 import { planOf } from '../../../../../test/support/preflight-subject';
 import { TemplatesCheck } from './templates.check';
 
 describe(TemplatesCheck.name, () => {
   const templatesDir = mkdtempSync(join(tmpdir(), 'bf-preflight-templates-'));
-  const check = new TemplatesCheck(loadConfig({ TEMPLATES_DIR: templatesDir }));
+  const check = new TemplatesCheck(new TemplateRegistry(templatesDir));
   const variables = { business_name: 'Acme Consulting GmbH', domain: 'acme.example', pages: ['home'], primary_color: '#1e40af' };
   const website = (overrides: object = {}) => planOf(true, ['website.generate', 'website.deploy'], { parameters: variables, ...overrides });
 

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, AppConfig } from '@bf/config';
+import { Injectable } from '@nestjs/common';
 import { DEFAULT_WEBSITE_TEMPLATE, resolveVariables, TemplateRegistry } from '@bf/templates';
 import { ZodError } from 'zod';
 import { PreflightCheck, PreflightResult, PreflightStep, PreflightSubject } from './preflight-check';
@@ -12,11 +11,7 @@ import { PreflightCheck, PreflightResult, PreflightStep, PreflightSubject } from
 @Injectable()
 export class TemplatesCheck implements PreflightCheck {
   readonly name = 'templates';
-  private readonly registry: TemplateRegistry;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.registry = new TemplateRegistry(config.storage.templatesDir);
-  }
+  constructor(private readonly registry: TemplateRegistry) {}
 
   async run(subject: PreflightSubject): Promise<PreflightResult[]> {
     return Promise.all(subject.steps.filter((step) => step.action === 'website.generate').map((step) => this.checkOne(step)));
