@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
@@ -54,10 +54,14 @@ export class EvidencePackService {
       .add('run.json', stableJson(plan.run))
       .add('audit_events.jsonl', Buffer.from(events.map((e) => `${JSON.stringify(e)}\n`).join('')))
       .add('audit_chain.json', stableJson(await this.chainHead(plan.plan_id)));
+    const stepFiles = await this.stepArtifacts(runId);
     for (const step of plan.steps) {
       const folder = `steps/step_${step.sequence}_${slug(step.name)}`;
       pack.add(`${folder}/step.json`, stableJson({ ...step, result: undefined, error: undefined }));
       pack.add(`${folder}/${step.error ? 'error' : 'result'}.json`, stableJson(step.error ?? step.result ?? { status: step.status }));
+      for (const file of stepFiles.get(step.step_id) ?? []) {
+        pack.add(file.name.startsWith('/') ? file.name.slice(1) : `${folder}/${file.name}`, await readFile(file.path));
+      }
     }
     const zip = await pack.toZip(run.finishedAt);
     const path = join(this.config.storage.evidenceDir, plan.plan_id, `evidence_pack_${runId}.zip`);
@@ -92,6 +96,19 @@ export class EvidencePackService {
     const briefing = plan.briefing_id && (await this.dataSource.getRepository(BriefingEntity).findOneBy({ id: plan.briefing_id }));
     if (!briefing) throw new UnrecoverableError(`briefing of run ${runId} is missing`);
     pack.add('briefing.json', stableJson(briefing.content));
+  }
+
+  /** The files each step stored (StepArtifactStore), by step id. */
+  private async stepArtifacts(runId: string): Promise<Map<string, Array<{ name: string; path: string }>>> {
+    const rows = await this.dataSource.getRepository(ArtifactEntity).find({ where: { runId, kind: 'step_output' } });
+    const byStep = new Map<string, Array<{ name: string; path: string }>>();
+    for (const row of rows) {
+      const files = byStep.get(row.stepId ?? '') ?? [];
+      files.push({ name: String(row.metadata.name), path: row.path });
+      byStep.set(row.stepId ?? '', files);
+    }
+    for (const files of byStep.values()) files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return byStep;
   }
 
   private async requestSignature(tenantId: string, runId: string, artifactId: string) {

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -5,6 +7,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => ['true', '1', 'yes'].includes(value));
 const port = z.coerce.number().int().min(0).max(65535);
+const hostPort = z.string().regex(/^[A-Za-z0-9.\-]+:\d{1,5}$|^\[[0-9A-Fa-f:.]+\]:\d{1,5}$/, 'expected host:port');
 /** An optional variable: unset and empty both mean "not configured". */
 const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
@@ -24,6 +27,8 @@ const EnvSchema = z.object({
   RUNNING_REPORT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   PLAN_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   DNS_SERVER_PORT: port.default(5300),
+  /** Address the embedded DNS server binds; 0.0.0.0 in a container so other hosts can ask it. */
+  DNS_SERVER_HOST: z.string().ip().default('127.0.0.1'),
   SAFE_MODE: bool.default('false'),
   DNS_PROVIDER: z.enum(['embedded', 'powerdns', 'hetzner']).default('embedded'),
   PDNS_API_URL: optional(z.string().url()),
@@ -31,6 +36,21 @@ const EnvSchema = z.object({
   PDNS_SERVER_ID: z.string().min(1).default('localhost'),
   HETZNER_DNS_TOKEN: optional(z.string()),
   HETZNER_API_URL: z.string().url().default('https://api.hetzner.cloud/v1'),
+  /** Where PowerDNS answers DNS queries (host:port), for verifying changes; default: PDNS_API_URL's host on port 53. */
+  PDNS_DNS_ADDRESS: optional(hostPort),
+  DNS_TTL: z.coerce.number().int().min(60).max(86400).default(3600),
+  /** The web host's public addresses: what the domain's A (and AAAA) records point at. */
+  DNS_WEB_IPV4: z.string().ip({ version: 'v4' }).default('127.0.0.1'),
+  DNS_WEB_IPV6: optional(z.string().ip({ version: 'v6' })),
+  DNS_CREATE_ZONES: bool.default('true'),
+  DNS_OWNERSHIP_TXT: bool.default('true'),
+  /** Refuse to change more than this share of a zone's record sets without `force`… */
+  DNS_SAFETY_MAX_SHARE: z.coerce.number().min(0).max(1).default(0.3),
+  /** …once the zone holds at least this many record sets. */
+  DNS_SAFETY_MIN_RECORDSETS: z.coerce.number().int().min(0).default(10),
+  DNS_VERIFY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+  /** Ask this server (host:port) instead of the provider's own when verifying; for split-horizon set-ups and tests. */
+  DNS_VERIFY_SERVER: optional(hostPort),
   ODOO_URL: optional(z.string().url()),
   ODOO_DB: optional(z.string()),
   ODOO_USER: optional(z.string()),
@@ -43,6 +63,13 @@ const EnvSchema = z.object({
   NGINX_PREFIX: optional(z.string()),
   NGINX_CONF: optional(z.string()),
   NGINX_LISTEN_PORT: port.default(80),
+  /** Unset: the first of /usr/bin/chromium, /usr/bin/chromium-browser that exists; empty: no browser. */
+  CHROMIUM_PATH: z.string().optional(),
+  SITE_SCREENSHOT: z.enum(['auto', 'off']).default('auto'),
+  SITE_SCREENSHOT_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(15_000),
+  LOGO_FETCH: bool.default('false'),
+  LOGO_FETCH_MAX_BYTES: z.coerce.number().int().min(1).max(16 * 1024 * 1024).default(1024 * 1024),
+  LOGO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   PREFLIGHT_MIN_FREE_MB: z.coerce.number().int().min(0).default(200),
   PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
 });
@@ -58,16 +85,25 @@ export interface AppConfig {
   http: { port: number };
   redis: { url: string; queuePrefix: string };
   database: { url: string; migrateOnBoot: boolean };
-  storage: { dataDir: string; evidenceDir: string; keysDir: string; sitesDir: string; templatesDir: string };
+  storage: { dataDir: string; evidenceDir: string; artifactsDir: string; keysDir: string; sitesDir: string; templatesDir: string };
   log: { level: z.infer<typeof EnvSchema>['LOG_LEVEL'] };
   workers: { concurrency: number; metricsPort: number; lockMs: number; runningReportDelayMs: number };
   planner: { waitMs: number };
   dns: {
+    serverHost: string;
     serverPort: number;
     /** Where DNS records go: the built-in server (in-process), or an external provider's API. */
     provider: DnsProvider;
     powerDns: { apiUrl: string | null; apiKey: string | null; serverId: string };
     hetzner: { apiUrl: string; token: string | null };
+    /** Where PowerDNS answers queries; null: PDNS_API_URL's host on port 53. */
+    powerDnsAddress: { host: string; port: number } | null;
+    ttl: number;
+    webAddresses: { ipv4: string; ipv6: string | null };
+    createZones: boolean;
+    ownershipTxt: boolean;
+    safety: { maxShare: number; minRecordSets: number };
+    verify: { timeoutMs: number; server: { host: string; port: number } | null };
   };
   /**
    * Where deployed sites are served: the gateway's built-in host (by Host header, on PORT)
@@ -79,6 +115,17 @@ export interface AppConfig {
     builtinHostUrl: string | null;
     keepReleases: number;
     nginx: { confDir: string | null; bin: string; prefix: string | null; conf: string | null; listenPort: number };
+  };
+  /**
+   * Website evidence and assets: the homepage screenshot through a local headless
+   * Chromium (auto: when one is installed), and whether the generate step may fetch
+   * a briefing's logo_url (off unless configured: it is a request to a user-given URL).
+   */
+  site: {
+    screenshot: 'auto' | 'off';
+    chromiumPath: string | null;
+    screenshotTimeoutMs: number;
+    logoFetch: { enabled: boolean; maxBytes: number; timeoutMs: number };
   };
   /** The user's Odoo, reached over XML-RPC; all null when none is configured. */
   odoo: { url: string | null; db: string | null; user: string | null; password: string | null };
@@ -92,7 +139,7 @@ export class ConfigError extends Error {}
 
 /** Validates the environment into a typed object. Throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const parsed = EnvSchema.safeParse(env);
+  const parsed = EnvSchema.safeParse(withSecretFiles(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
@@ -106,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     storage: {
       dataDir,
       evidenceDir: resolve(dataDir, 'evidence'),
+      artifactsDir: resolve(dataDir, 'artifacts'),
       keysDir: resolve(dataDir, 'keys'),
       sitesDir: resolve(dataDir, 'sites'),
       templatesDir: resolve(e.TEMPLATES_DIR),
@@ -114,10 +162,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: { concurrency: e.WORKER_CONCURRENCY, metricsPort: e.METRICS_PORT, lockMs: e.WORKER_LOCK_MS, runningReportDelayMs: e.RUNNING_REPORT_DELAY_MS },
     planner: { waitMs: e.PLAN_WAIT_MS },
     dns: {
+      serverHost: e.DNS_SERVER_HOST,
       serverPort: e.DNS_SERVER_PORT,
       provider: e.DNS_PROVIDER,
       powerDns: { apiUrl: e.PDNS_API_URL ?? null, apiKey: e.PDNS_API_KEY ?? null, serverId: e.PDNS_SERVER_ID },
       hetzner: { apiUrl: e.HETZNER_API_URL, token: e.HETZNER_DNS_TOKEN ?? null },
+      powerDnsAddress: e.PDNS_DNS_ADDRESS ? parseHostPort(e.PDNS_DNS_ADDRESS) : null,
+      ttl: e.DNS_TTL,
+      webAddresses: { ipv4: e.DNS_WEB_IPV4, ipv6: e.DNS_WEB_IPV6 ?? null },
+      createZones: e.DNS_CREATE_ZONES,
+      ownershipTxt: e.DNS_OWNERSHIP_TXT,
+      safety: { maxShare: e.DNS_SAFETY_MAX_SHARE, minRecordSets: e.DNS_SAFETY_MIN_RECORDSETS },
+      verify: { timeoutMs: e.DNS_VERIFY_TIMEOUT_MS, server: e.DNS_VERIFY_SERVER ? parseHostPort(e.DNS_VERIFY_SERVER) : null },
     },
     web: {
       target: e.WEB_TARGET,
@@ -131,10 +187,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         listenPort: e.NGINX_LISTEN_PORT,
       },
     },
+    site: {
+      screenshot: e.SITE_SCREENSHOT,
+      chromiumPath: e.CHROMIUM_PATH === undefined ? (['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path)) ?? null) : e.CHROMIUM_PATH || null,
+      screenshotTimeoutMs: e.SITE_SCREENSHOT_TIMEOUT_MS,
+      logoFetch: { enabled: e.LOGO_FETCH, maxBytes: e.LOGO_FETCH_MAX_BYTES, timeoutMs: e.LOGO_FETCH_TIMEOUT_MS },
+    },
     odoo: { url: e.ODOO_URL ?? null, db: e.ODOO_DB ?? null, user: e.ODOO_USER ?? null, password: e.ODOO_PASSWORD ?? null },
     preflight: { minFreeMb: e.PREFLIGHT_MIN_FREE_MB, timeoutMs: e.PREFLIGHT_TIMEOUT_MS },
     safeMode: e.SAFE_MODE,
   };
+}
+
+/**
+ * A secret may be named instead of given: `PDNS_API_KEY_FILE=/run/secrets/pdns`
+ * reads the key from that file (Docker and Kubernetes mount secrets as files),
+ * so the value never sits in the environment or in a compose file.
+ */
+function withSecretFiles(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const resolved = { ...env };
+  for (const name of SENSITIVE_ENV) {
+    const file = env[`${name}_FILE`];
+    if (!file || env[name]) continue;
+    try {
+      resolved[name] = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(`invalid configuration: ${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return resolved;
+}
+
+function parseHostPort(value: string): { host: string; port: number } {
+  const at = value.lastIndexOf(':');
+  return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port: Number(value.slice(at + 1)) };
 }
 
 /** A URL with any password replaced, for logs and the info endpoint. */

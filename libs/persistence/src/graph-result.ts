@@ -225,7 +225,8 @@ export class GraphResultReader {
 
   /** Files the run's steps produced (the evidence ZIP and its signature are about the run, not of it). */
   private async artifacts(runId: string): Promise<string[]> {
-    const rows = await this.dataSource.getRepository(ArtifactEntity).find({ where: { runId, kind: 'step_output' }, order: { path: 'ASC' } });
-    return rows.map((row) => row.path);
+    const rows = await this.dataSource.getRepository(ArtifactEntity).find({ where: { runId, kind: 'step_output' } });
+    // Named by step and artifact name, not by where this machine stored the file: the content hash must not depend on DATA_DIR.
+    return rows.map((row) => `${row.stepId}/${String(row.metadata.name ?? row.id).replace(/^\//, '')}`).sort();
   }
 }

@@ -1,2 +1,3 @@
 export * from './step-executor';
 export * from './step-runner';
+export * from './step-artifact.store';

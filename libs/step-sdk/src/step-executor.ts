@@ -7,6 +7,8 @@ export interface StepContext {
   runId: string;
   stepId: string;
   attempt: number;
+  /** No retry follows if this attempt fails: an executor that leaves a half-applied effect on failure must undo it now, as no rollback will. */
+  isLastAttempt: boolean;
   dryRun: boolean;
   /** run id + step id: executors key their external effects on it so a redelivered job acts once. */
   idempotencyKey: string;
@@ -21,6 +23,24 @@ export interface StepOutcome {
   result: Record<string, unknown>;
   /** Values later steps may read from the run state, e.g. `deployed_url`. */
   outputs?: Record<string, unknown>;
+  /**
+   * Files that prove what the step did (nginx_config.conf, health_check_result.json,
+   * a screenshot). The runner stores them under DATA_DIR/artifacts and records them
+   * as the step's artifacts; the evidence pack carries them.
+   */
+  artifacts?: StepArtifact[];
+}
+
+export interface StepArtifact {
+  /**
+   * Where the file goes in the evidence pack, relative to the step's folder
+   * (`nginx_config.conf`), or, for the pack's shared folders, from the pack's
+   * root when it starts with `/` (`/screenshots/website_homepage.png`).
+   * Letters, digits, `._-` and `/` only; no `..`.
+   */
+  name: string;
+  content: Buffer | string;
+  mediaType: string;
 }
 
 /**
