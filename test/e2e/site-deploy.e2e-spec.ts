@@ -64,6 +64,10 @@ describe('live website deploy on the built-in host (gateway + workers, real Redi
     expect(deployA).toMatchObject({ mode: 'live', status: 'deployed', target: 'builtin', domain: DOMAIN, previous_release: null, deployed_url: `http://${DOMAIN}/` });
     expect(deployA.health_check).toMatchObject({ url: `http://${DOMAIN}/`, via: `http://127.0.0.1:${port}/`, status: 200, sha256: indexShaOf(first.body), matches: true });
     expect(first.body.node_results.generate.result.site_content_hash).toMatch(/^[0-9a-f]{64}$/);
+    // The published staging folder is cleaned up by the deploy; the homepage is photographed when a Chromium is installed.
+    expect(existsSync(first.body.node_results.generate.result.staging_dir)).toBe(false);
+    const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].some((path) => existsSync(path));
+    expect(deployA.screenshot).toMatchObject(chromium ? { taken: true, width: 1280, height: 800 } : { taken: false });
 
     expect(await servedSha()).toBe(indexShaOf(first.body));
     const www = await getWithHost(port, `www.${DOMAIN}`, '/');

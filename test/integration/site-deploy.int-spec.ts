@@ -172,6 +172,10 @@ describe(BuiltinSiteHost.name, () => {
   });
 });
 
+/** Deploy steps hold a lazily started browser: closed once the file is done, like on module shutdown. */
+const openDeploySteps: DeployWebsiteStep[] = [];
+afterAll(() => Promise.all(openDeploySteps.map((step) => step.onModuleDestroy())));
+
 /** Debian installs nginx into /usr/sbin, which a non-root PATH may lack. */
 const nginxBin = [process.env.NGINX_BIN, '/usr/sbin/nginx', 'nginx'].find((bin) => bin && spawnSync(bin, ['-v']).status === 0);
 const withNginx = nginxBin ? it : (name: string, fn: () => Promise<void>) => it.skip(`${name} (skipped: nginx is not installed)`, fn);
@@ -271,7 +275,8 @@ describe('nginx web target (Debian nginx with a private prefix on an unprivilege
     });
     const generate = new GenerateWebsiteStep(config);
     const deploy = new DeployWebsiteStep(config);
-    const base = { tenantId: 't', planId: 'plan_000000000001', runId: 'run_000000000001', attempt: 1, dryRun: false, templateId: null, runState: {} };
+    openDeploySteps.push(deploy);
+    const base = { tenantId: 't', planId: 'plan_000000000001', runId: 'run_000000000001', attempt: 1, isLastAttempt: true, dryRun: false, templateId: null, runState: {} };
     const genContext: StepContext = { ...base, stepId: 'step_gen', idempotencyKey: 'run_000000000001.step_gen', parameters: { business_name: 'Nginx Works GmbH', domain: 'nginx-works.example', pages: ['home', 'contact'], primary_color: '#1e40af' } };
     const generated = await generate.execute(genContext);
     const again = await generate.execute(genContext);
@@ -280,7 +285,17 @@ describe('nginx web target (Debian nginx with a private prefix on an unprivilege
     const deployed = await deploy.execute(depContext);
     expect(deployed.result).toMatchObject({ mode: 'live', target: 'nginx', status: 'deployed', previous_release: null, health_check: { status: 200, sha256: generated.outputs!.site_index_sha256, matches: true } });
     expect(deployed.result.server_block).toContain('server_name nginx-works.example www.nginx-works.example;');
+    // The evidence: the server block nginx accepted, and the check's JSON.
+    expect(deployed.artifacts?.find((a) => a.name === 'nginx_config.conf')).toEqual({ name: 'nginx_config.conf', content: deployed.result.server_block, mediaType: 'text/plain' });
+    expect(JSON.parse(String(deployed.artifacts?.find((a) => a.name === 'health_check_result.json')?.content))).toEqual(deployed.result.health_check);
+    // The published staging folder is removed; a retry below still finds its release.
+    expect(existsSync(String(generated.outputs!.site_staging_dir))).toBe(false);
     expect(deployed.outputs).toMatchObject({ deployed_url: 'http://nginx-works.example/' });
+    if (config.site.chromiumPath) {
+      // Photographed through nginx by Host header, no DNS involved.
+      expect(deployed.result.screenshot).toMatchObject({ taken: true, width: 1280, height: 800 });
+      expect(deployed.artifacts?.find((a) => a.name === '/screenshots/website_homepage.png')?.mediaType).toBe('image/png');
+    }
     // A retry of the same step keeps its record; a new run with the same content is a no-op.
     expect((await deploy.execute(depContext)).result).toMatchObject({ status: 'deployed', previous_release: null });
     expect((await deploy.execute({ ...depContext, runId: 'run_000000000002', idempotencyKey: 'run_000000000002.step_dep' })).result).toMatchObject({ status: 'unchanged' });
@@ -290,7 +305,6 @@ describe('nginx web target (Debian nginx with a private prefix on an unprivilege
     expect(readdirSync(settings.confDir)).toEqual([]);
     expect(existsSync(join(root, 'data/sites/nginx-works.example'))).toBe(false);
     expect((await deploy.rollback(depContext, deployed)).result.undone).toEqual(expect.arrayContaining([expect.stringMatching(/already gone$/)]));
-    expect((await generate.rollback(genContext)).result.undone).toMatch(/^removed the staging folder/);
     expect((await generate.rollback(genContext)).result.undone).toMatch(/^nothing: the staging folder .* was already gone$/);
     await expect(eventuallyStatus(listenPort, 'nginx-works.example', 421)).resolves.toBe(421);
   });
@@ -311,7 +325,7 @@ describe('nginx web target (Debian nginx with a private prefix on an unprivilege
       NGINX_CONF: join(brokenRoot, 'nginx.conf'),
       NGINX_LISTEN_PORT: String(listenPort),
     });
-    const base = { tenantId: 't', planId: 'plan_000000000003', runId: 'run_000000000003', attempt: 1, dryRun: false, templateId: null, runState: {} };
+    const base = { tenantId: 't', planId: 'plan_000000000003', runId: 'run_000000000003', attempt: 1, isLastAttempt: true, dryRun: false, templateId: null, runState: {} };
     const generated = await new GenerateWebsiteStep(config).execute({ ...base, stepId: 'g', idempotencyKey: 'run_000000000003.g', parameters: { business_name: 'Broken Works', domain: 'broken-works.example', pages: ['home'], primary_color: '#1e40af' } });
     const failure = new DeployWebsiteStep(config).execute({ ...base, stepId: 'd', idempotencyKey: 'run_000000000003.d', parameters: { domain: 'broken-works.example' }, runState: { ...generated.outputs } });
     await expect(failure).rejects.toMatchObject({ name: 'PermanentStepError', message: expect.stringMatching(/^nginx -t rejected the server block for broken-works\.example: .*70000/s) });

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { join, relative, isAbsolute } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
-import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
-import { NginxSiteTarget, PublishOutcome, SiteHealthCheck, SiteHealthCheckResult, SiteReleaseStore } from './deploy';
+import { dryRunCompensation, PermanentStepError, StepArtifact, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
+import { NginxSiteTarget, PublishOutcome, releaseIdOf, ScreenshotResult, SiteHealthCheck, SiteHealthCheckResult, SiteReleaseStore, SiteScreenshotter } from './deploy';
 
 /** How long the check after an nginx reload waits for the new workers to answer. */
 const NGINX_RELOAD_WAIT_MS = 3000;
@@ -22,16 +22,22 @@ interface DeployRecord {
 
 /** Serves the generated site for its domain (seed 000 step "Deploy Website"). */
 @Injectable()
-export class DeployWebsiteStep implements StepExecutor {
+export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
   readonly action = 'website.deploy' as const;
   private readonly logger = new Logger(DeployWebsiteStep.name);
   private readonly releases: SiteReleaseStore;
   private readonly nginx: NginxSiteTarget;
   private readonly health = new SiteHealthCheck();
+  private readonly screenshotter: SiteScreenshotter;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.releases = new SiteReleaseStore(config.storage.sitesDir, config.web.keepReleases);
     this.nginx = new NginxSiteTarget(config.web.nginx);
+    this.screenshotter = new SiteScreenshotter({ chromiumPath: config.site.chromiumPath, timeoutMs: config.site.screenshotTimeoutMs });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.screenshotter.close();
   }
 
   async dryRun(context: StepContext): Promise<StepOutcome> {
@@ -61,7 +67,9 @@ export class DeployWebsiteStep implements StepExecutor {
     if (typeof stagingDir !== 'string' || typeof contentHash !== 'string') {
       throw new PermanentStepError('no generated site in the run state: the Generate Website step must run live first');
     }
-    if (!(await stat(stagingDir).then((s) => s.isDirectory(), () => false))) {
+    if (!(await isDirectory(stagingDir)) && !(await isDirectory(this.releases.releaseDir(domain, releaseIdOf(contentHash))))) {
+      // A staging folder removed after a successful publish is fine as long as its release is still there:
+      // publish then only switches to it (or finds it current) and never reads the staging folder.
       throw new PermanentStepError(`the generated site ${stagingDir} is gone (rolled back or cleaned up): generate it again`);
     }
     const started = performance.now();
@@ -72,6 +80,17 @@ export class DeployWebsiteStep implements StepExecutor {
 
     const expected = typeof context.runState.site_index_sha256 === 'string' ? context.runState.site_index_sha256 : await sha256Of(join(published.releaseDir, 'index.html'));
     const healthCheck = await this.checkServed(domain, expected);
+    if (!healthCheck.matches) {
+      // Before the last attempt the release stays: a retry finds it current and only checks again
+      // (a host still reloading is the usual cause), without flapping the site back and forth.
+      // After the last one no retry and no rollback will come (the step failed), so the switch is
+      // undone here and the site keeps serving what it served before.
+      const kept = context.isLastAttempt ? await this.revertUnverified(domain, published, target, context.idempotencyKey) : 'left current for the retry';
+      throw new Error(`the deployed site ${domain} does not serve what was generated (${kept}): ${JSON.stringify(healthCheck)}`);
+    }
+    const screenshot = await this.screenshot(domain);
+    // The release holds its own copy now; the staging folder would only pile up under DATA_DIR.
+    const stagingRemoved = this.isStagingFolder(stagingDir) && (await rm(stagingDir, { recursive: true, force: true }).then(() => true, () => false));
     const record: DeployRecord = {
       domain,
       target,
@@ -80,6 +99,7 @@ export class DeployWebsiteStep implements StepExecutor {
       release_created: published.created,
       unchanged: published.unchanged,
     };
+    const { png, ...screenshotSummary } = screenshot.taken ? screenshot : { ...screenshot, png: null };
     const result = {
       mode: 'live',
       ...record,
@@ -91,13 +111,14 @@ export class DeployWebsiteStep implements StepExecutor {
       deployed_url: `http://${domain}/`,
       ...(nginx ? { nginx: { conf_path: nginx.conf_path, changed: nginx.changed, test_output: nginx.test_output }, server_block: nginx.server_block } : {}),
       health_check: healthCheck,
+      screenshot: screenshotSummary,
+      staging_removed: stagingRemoved ? stagingDir : null,
     };
-    if (!healthCheck.matches) {
-      // The release stays in place: a retry finds it current and checks again.
-      throw new Error(`the deployed site ${domain} does not serve what was generated: ${JSON.stringify(healthCheck)}`);
-    }
+    const artifacts: StepArtifact[] = [{ name: 'health_check_result.json', content: `${stableJson(healthCheck)}\n`, mediaType: 'application/json' }];
+    if (nginx) artifacts.push({ name: 'nginx_config.conf', content: nginx.server_block, mediaType: 'text/plain' });
+    if (png) artifacts.push({ name: '/screenshots/website_homepage.png', content: png, mediaType: 'image/png' });
     this.logger.log(`${domain}: ${result.status} release ${published.release} on ${target} (${deployMs} ms)`);
-    return { result, outputs: { deployed_url: `http://${domain}/`, deployed_domain: domain, deployed_release: published.release } };
+    return { result, outputs: { deployed_url: `http://${domain}/`, deployed_domain: domain, deployed_release: published.release }, artifacts };
   }
 
   /**
@@ -145,16 +166,67 @@ export class DeployWebsiteStep implements StepExecutor {
     }
   }
 
-  private async checkServed(domain: string, expected: string): Promise<SiteHealthCheckResult | (SiteHealthCheckResult & { skipped: string })> {
-    if (this.config.web.target === 'nginx') return this.health.checkUntilMatches(domain, { host: '127.0.0.1', port: this.config.web.nginx.listenPort }, expected, NGINX_RELOAD_WAIT_MS);
-    const builtin = this.config.web.builtinHostUrl ? new URL(this.config.web.builtinHostUrl) : null;
-    if (builtin) return this.health.check(domain, { host: builtin.hostname, port: Number(builtin.port || 80) }, expected);
-    if (this.config.http.port === 0) {
-      // PORT=0 lets the OS pick the gateway's port, which this worker cannot know.
-      return { url: `http://${domain}/`, via: 'unknown', status: null, sha256: null, expected_sha256: expected, matches: true, ms: 0, skipped: 'PORT=0 and no BUILTIN_HOST_URL: the built-in host has no known address to check against' };
+  /**
+   * Undoes a publish whose health check failed, like a permanent nginx failure does.
+   * A release that was already current before this deploy stays: it is not this deploy's to remove.
+   */
+  private async revertUnverified(domain: string, published: PublishOutcome, target: 'builtin' | 'nginx', deployKey: string): Promise<string> {
+    if (published.unchanged) return `release ${published.release} was already current before this deploy: left in place`;
+    const reverted = await this.releases.revert(domain, published);
+    await this.releases.forget(domain, deployKey);
+    const actions = [...reverted.actions];
+    if (target === 'nginx' && reverted.current === null) {
+      const removed = await this.nginx.remove(domain);
+      if (removed.removed) actions.push(`removed the nginx server block ${removed.conf_path}`);
     }
-    return this.health.check(domain, { host: '127.0.0.1', port: this.config.http.port }, expected);
+    return actions.join('; ');
   }
+
+  /** Only a folder under DATA_DIR/staging is ever removed, whatever the run state says. */
+  private isStagingFolder(path: string): boolean {
+    const rel = relative(join(this.config.storage.dataDir, 'staging'), path);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) && !rel.includes('/');
+  }
+
+  /** Where this worker reaches the web host serving the site, or why it cannot. */
+  private webOrigin(): { host: string; port: number } | { unknown: string } {
+    if (this.config.web.target === 'nginx') return { host: '127.0.0.1', port: this.config.web.nginx.listenPort };
+    const builtin = this.config.web.builtinHostUrl ? new URL(this.config.web.builtinHostUrl) : null;
+    if (builtin) return { host: builtin.hostname, port: Number(builtin.port || 80) };
+    // PORT=0 lets the OS pick the gateway's port, which this worker cannot know.
+    if (this.config.http.port === 0) return { unknown: 'PORT=0 and no BUILTIN_HOST_URL: the built-in host has no known address to check against' };
+    return { host: '127.0.0.1', port: this.config.http.port };
+  }
+
+  /** Best effort: a missing or broken browser is reported in the result, never a failed deploy. */
+  private async screenshot(domain: string): Promise<ScreenshotResult> {
+    if (this.config.site.screenshot === 'off') return { taken: false, reason: 'SITE_SCREENSHOT=off', ms: 0 };
+    const origin = this.webOrigin();
+    if ('unknown' in origin) return { taken: false, reason: origin.unknown, ms: 0 };
+    return this.screenshotter.shoot(domain, origin);
+  }
+
+  private async checkServed(domain: string, expected: string): Promise<SiteHealthCheckResult | (SiteHealthCheckResult & { skipped: string })> {
+    const origin = this.webOrigin();
+    if ('unknown' in origin) return { url: `http://${domain}/`, via: 'unknown', status: null, sha256: null, expected_sha256: expected, matches: true, ms: 0, skipped: origin.unknown };
+    if (this.config.web.target === 'nginx') return this.health.checkUntilMatches(domain, origin, expected, NGINX_RELOAD_WAIT_MS);
+    return this.health.check(domain, origin, expected);
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
+}
+
+/** JSON with object keys sorted at every level: an artifact's bytes depend on its content alone. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value), null, 2);
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
+  return value;
 }
 
 async function sha256Of(path: string): Promise<string> {

@@ -159,10 +159,19 @@ export class TemplateRegistry {
   /**
    * Renders the manifest's files. Output paths come only from the manifest
    * (checked by its schema); a per-page file is emitted when `pages` lists it.
+   *
+   * `localAssets` replaces declared variables after validation with paths of files
+   * the caller adds to the site itself (`logo_url` → `/assets/logo.png`): such a
+   * path is not a URL the variable's type would accept, but it is the caller's, not the user's.
    */
-  async render(manifest: TemplateManifest, input: Record<string, unknown>): Promise<RenderedFile[]> {
+  async render(manifest: TemplateManifest, input: Record<string, unknown>, localAssets: Record<string, string> = {}): Promise<RenderedFile[]> {
     const { values, errors } = resolveVariables(manifest.variables, input);
     if (errors.length) throw new TemplateVariablesError(manifest.template_id, errors);
+    for (const [name, path] of Object.entries(localAssets)) {
+      if (!manifest.variables.some((variable) => variable.name === name)) continue;
+      if (!/^\/[A-Za-z0-9._/-]+$/.test(path) || path.includes('..')) throw new Error(`not a site-local asset path: ${JSON.stringify(path)}`);
+      values[name] = path;
+    }
     const pages = Array.isArray(values.pages) ? (values.pages as unknown[]) : [];
     const supported = manifest.supported_pages;
     const context = {
