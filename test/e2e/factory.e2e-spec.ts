@@ -161,14 +161,14 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
     expect(response.status).toBe(422);
     expect(response.body.details.preflight.passed).toBe(false);
     const failed = response.body.details.preflight.checks.filter((check: any) => !check.passed);
-    // Every step but the website's two has no live mode yet, and the plan's ERP steps need an Odoo, which this system has none of.
+    // The website's two steps and the DNS step have a live mode; the ERP steps need an Odoo, which this system has none of.
     const notLive = planned.body.steps.filter((step: any) => !LIVE_CAPABLE_ACTIONS.includes(step.action));
-    expect(notLive).toHaveLength(planned.body.steps.length - 2);
+    expect(notLive).toHaveLength(planned.body.steps.length - 3);
     expect(failed.map((check: any) => check.check).sort()).toEqual(['odoo', ...notLive.map((step: any) => `live:${step.action}`)].sort());
     expect(failed.find((check: any) => check.check === 'odoo').detail).toBe('the plan has Odoo steps but Odoo is not configured: ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD are not set');
     // The embedded DNS server, the deploy target, the disk and the template are fine.
     expect(response.body.details.preflight.checks.filter((check: any) => check.passed).map((check: any) => check.check).sort()).toEqual(
-      ['deploy_target', 'disk_space', 'dns_provider', 'live:website.deploy', 'live:website.generate', 'mode', 'template:modern_landing_v1', 'web_target'],
+      ['deploy_target', 'disk_space', 'dns_provider', 'live:dns.configure', 'live:website.deploy', 'live:website.generate', 'mode', 'template:modern_landing_v1', 'web_target'],
     );
     expect((await api(`/api/factory/${planned.body.plan_id}`)).body).toMatchObject({ status: 'draft', run: null });
   });

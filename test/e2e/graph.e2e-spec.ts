@@ -93,7 +93,8 @@ describe('seed 001 graph API end to end (gateway + workers, real Redis and Postg
     expect((await api('GET', `/api/v1/audit/verify?plan_id=${result.plan_id}`)).body).toMatchObject({ valid: true, first_broken: null });
 
     // The evidence pack: seed S8.6 shape, the run's audit events, and a content hash that verifies until a field changes.
-    expect(pack).toMatchObject({ business_intent_id: 'intent_graph-ok', graph_id: 'graph-ok', is_dry_run: true, artifacts: [], execution_result: result });
+    // The only file a dry run leaves is the generate step's preview of the home page.
+    expect(pack).toMatchObject({ business_intent_id: 'intent_graph-ok', graph_id: 'graph-ok', is_dry_run: true, artifacts: [expect.stringMatching(/^step_[0-9a-f]+\/preview\/index\.html$/)], execution_result: result });
     expect(pack.graph_spec).toMatchObject({ graph_id: 'graph-ok', dry_run: true });
     expect(pack.content_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(pack.audit_events.map((e: any) => e.event_type)).toEqual(types);
@@ -174,12 +175,11 @@ describe('seed 001 graph API end to end (gateway + workers, real Redis and Postg
     const refused = await api('POST', '/api/pipeline/execute', businessGraph('graph-live', 'graph-live.example', { dry_run: true }));
     expect(refused.status).toBe(422);
     const failed = refused.body.details.preflight.checks.filter((c: any) => !c.passed).map((c: any) => c.check);
-    expect(failed).toEqual(expect.arrayContaining(['live:dns.configure', 'live:odoo.install_modules', 'live:odoo.create_users', 'live:validation.run']));
-    // The website steps have a live mode.
-    expect(failed).not.toEqual(expect.arrayContaining(['live:website.generate']));
-    expect(failed).not.toEqual(expect.arrayContaining(['live:website.deploy']));
+    expect(failed).toEqual(expect.arrayContaining(['live:odoo.install_modules', 'live:odoo.create_users', 'live:validation.run']));
+    // The website and DNS steps have a live mode.
+    for (const action of ['website.generate', 'website.deploy', 'dns.configure']) expect(failed).not.toContain(`live:${action}`);
     expect(refused.body.message).toMatch(/^preflight failed: /);
-    for (const action of ['dns.configure', 'odoo.create_users', 'validation.run']) expect(refused.body.message).toContain(`live execution of ${action} is not available`);
+    for (const action of ['odoo.create_users', 'validation.run']) expect(refused.body.message).toContain(`live execution of ${action} is not available`);
     expect(await plansNamed('graph-live')).toBe(0);
   });
 

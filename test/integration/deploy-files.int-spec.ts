@@ -20,6 +20,11 @@ describe('deploy files', () => {
     expect(config).toMatch(/healthcheck:/);
     const services = execFileSync('docker-compose', ['--profile', 'observability', 'config', '--services'], { cwd: root }).toString().split('\n');
     expect(services).toEqual(expect.arrayContaining(['prometheus', 'grafana']));
+    // The embedded DNS server is reachable from outside the dns container; PowerDNS is an opt-in profile.
+    expect(config).toMatch(/DNS_SERVER_HOST: 0\.0\.0\.0/);
+    const withPowerDns = execFileSync('docker-compose', ['--profile', 'powerdns', 'config'], { cwd: root, env: { ...process.env, PDNS_API_KEY: 'compose-check-key' } }).toString();
+    expect(withPowerDns).toMatch(/^  powerdns:\n(    .*\n)*    profiles:\n    - powerdns$/m);
+    expect(withPowerDns).toMatch(/--api-key=compose-check-key/);
   });
 
   withTool('promtool')('deploy/prometheus/prometheus.yml passes promtool', () => {

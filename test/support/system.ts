@@ -1,5 +1,6 @@
 import { AppConfig, loadConfig } from '@bf/config';
 import { RunningSystem, startAll } from '../../apps/gateway/src/start-all';
+import { freePort } from './net';
 import { currentTestEnv } from './test-env';
 
 /**
@@ -17,6 +18,8 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
     DATA_DIR: `${env.dataDir}/${suite}`,
     DB_MIGRATE: 'false',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The dns worker's embedded DNS server binds this port; suites (and CI's other runs) must not share one.
+    DNS_SERVER_PORT: String(await freePort()),
     ...overrides,
   });
   return startAll(config, workers);

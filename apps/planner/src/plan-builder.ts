@@ -61,7 +61,7 @@ export class PlanBuilder {
       this.draft('configure_dns', 'dns.configure', 'dns', {
         name: 'Configure DNS',
         description: `Point ${site.domain} and www.${site.domain} at the web host`,
-        parameters: { domain: site.domain, records: ['A', 'www CNAME'], ttl: 3600 },
+        parameters: { domain: site.domain, records: ['A', 'www CNAME'] },
         dependsOn: ['deploy_website'],
       }),
     ];

@@ -36,7 +36,7 @@ describe('graphPlanContent', () => {
     const byName = new Map(content.steps.map((step) => [step.name, step]));
     expect(byName.get('check')!.depends_on).toEqual([byName.get('dns')!.step_id, byName.get('modules')!.step_id]);
     // Parameters as the action's schema reads them, as the planner writes them (executors rely on the derived fields).
-    expect(byName.get('dns')!.parameters).toEqual({ domain: 'g1.example', records: ['A', 'www CNAME'], ttl: 3600 });
+    expect(byName.get('dns')!.parameters).toEqual({ domain: 'g1.example', records: ['A', 'www CNAME'], force: false });
     expect(byName.get('modules')!.parameters).toEqual({ modules: ['crm'], technical_names: ['crm'], enterprise_only: [] });
     expect(byName.get('deploy')).toMatchObject({ rollback_possible: true, rollback_steps: ACTION_ROLLBACK['website.deploy'].rollback_steps, template_id: null, status: 'pending' });
   });

@@ -10,6 +10,8 @@ const moduleWord = z.string().refine((word) => KNOWN_ODOO_MODULES.includes(word)
 const nullableLocale = z.string().regex(/^[a-z]{2}_[A-Z]{2}$/).nullable().default(null);
 const nullableTimezone = z.string().nullable().default(null);
 
+export const DNS_RECORD_CHOICES = ['A', 'AAAA', 'www CNAME', 'MX', 'TXT'] as const;
+
 export const VALIDATION_CHECKS = ['website_http_200', 'dns_answer', 'odoo_login', 'integration_roundtrip'] as const;
 
 /**
@@ -37,8 +39,25 @@ export const STEP_PARAMETER_SCHEMAS = {
     .strict(),
   'website.deploy': z.object({ domain }).strict(),
   'dns.configure': z
-    .object({ domain, records: z.array(z.enum(['A', 'AAAA', 'www CNAME'])).min(1).default(['A', 'www CNAME']), ttl: z.number().int().min(60).max(86400).default(3600) })
-    .strict(),
+    .object({
+      domain,
+      /** Which record sets point the domain at the web host: apex A/AAAA to DNS_WEB_IPV4/6, www CNAME to the apex, and apex MX/TXT from `mx`/`txt`. */
+      records: z.array(z.enum(DNS_RECORD_CHOICES)).min(1).default(['A', 'www CNAME']),
+      /** Unset: DNS_TTL from configuration. */
+      ttl: z.number().int().min(60).max(86400).optional(),
+      mx: z.array(z.object({ preference: z.number().int().min(0).max(65535), exchange: domain }).strict()).min(1).optional(),
+      txt: z.array(z.string().min(1).max(1024)).min(1).optional(),
+      /** Apply even when the plan changes more of the zone than the safety threshold allows. */
+      force: z.boolean().default(false),
+    })
+    .strict()
+    .superRefine((p, ctx) => {
+      for (const [type, field] of [['MX', 'mx'], ['TXT', 'txt']] as const) {
+        const listed = p.records.includes(type);
+        if (listed && !p[field]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: `records include ${type}, so ${field} must list its values` });
+        if (!listed && p[field]) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: `${field} is given but records do not include ${type}` });
+      }
+    }),
   'odoo.install_modules': z
     .object({ modules: z.array(moduleWord).min(1), technical_names: z.array(z.string()).optional(), enterprise_only: z.array(z.string()).optional() })
     .strict()

@@ -1,0 +1,100 @@
+import { APP_CONFIG, AppConfig } from '@bf/config';
+import { DataSource } from 'typeorm';
+import { DnsProvider, DnsProviderError, DnsProviderName, DnsZone, RecordSet } from './dns-provider';
+import { EmbeddedDnsProvider } from './embedded/embedded-dns.provider';
+import { HetznerCloudDnsProvider } from './hetzner/hetzner-cloud.provider';
+import { PowerDnsProvider } from './powerdns/powerdns.provider';
+
+/** Nest injection token of the configured DNS provider. */
+export const DNS_PROVIDER = Symbol('DNS_PROVIDER');
+
+export class DnsProviderConfigError extends Error {}
+
+/** The Nest provider of the configured DNS provider (the dns worker writes through it, the gateway reads). */
+export const DNS_PROVIDER_FACTORY = { provide: DNS_PROVIDER, useFactory: (config: AppConfig, dataSource: DataSource) => configuredOrRefusing(config, dataSource), inject: [APP_CONFIG, DataSource] };
+
+/**
+ * Missing credentials must not stop a process from booting (the gateway serves
+ * much more than DNS, and the preflight names what is missing before a run).
+ * The provider then refuses every call with the reason.
+ */
+function configuredOrRefusing(config: AppConfig, dataSource: DataSource): DnsProvider {
+  try {
+    return createDnsProvider(config, dataSource);
+  } catch (error) {
+    if (!(error instanceof DnsProviderConfigError)) throw error;
+    return new UnconfiguredDnsProvider(config.dns.provider, error.message);
+  }
+}
+
+class UnconfiguredDnsProvider implements DnsProvider {
+  constructor(
+    readonly name: DnsProviderName,
+    private readonly reason: string,
+  ) {}
+
+  findZone(): Promise<DnsZone | null> {
+    return this.refuse();
+  }
+  createZone(): Promise<DnsZone> {
+    return this.refuse();
+  }
+  listRecordSets(): Promise<RecordSet[]> {
+    return this.refuse();
+  }
+  getRecordSet(): Promise<RecordSet | null> {
+    return this.refuse();
+  }
+  upsertRecordSet(): Promise<void> {
+    return this.refuse();
+  }
+  deleteRecordSet(): Promise<void> {
+    return this.refuse();
+  }
+  async authoritativeServer(): Promise<null> {
+    return null;
+  }
+
+  private async refuse(): Promise<never> {
+    throw new DnsProviderError(this.name, `the DNS provider is not configured: ${this.reason}`, { retryable: false });
+  }
+}
+
+/**
+ * The provider DNS_PROVIDER names, built from configuration. Missing
+ * credentials are named here (never their values), so a worker refuses to do
+ * DNS work with a clear reason instead of failing on the first call.
+ */
+export function createDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvider {
+  const dns = config.dns;
+  const timeoutMs = Math.max(config.preflight.timeoutMs, 5000);
+  switch (dns.provider) {
+    case 'embedded':
+      // A server bound to every address is asked on loopback; the dns worker runs it on this host.
+      return new EmbeddedDnsProvider(dataSource, { serverHost: ['0.0.0.0', '::'].includes(dns.serverHost) ? '127.0.0.1' : dns.serverHost, serverPort: dns.serverPort });
+    case 'powerdns': {
+      const { apiUrl, apiKey, serverId } = dns.powerDns;
+      if (!apiUrl || !apiKey) throw new DnsProviderConfigError(`DNS_PROVIDER=powerdns needs ${[!apiUrl && 'PDNS_API_URL', !apiKey && 'PDNS_API_KEY'].filter(Boolean).join(' and ')}`);
+      const address = dns.powerDnsAddress ?? { host: new URL(apiUrl).hostname, port: 53 };
+      return new PowerDnsProvider({ apiUrl, apiKey, serverId, dnsHost: address.host, dnsPort: address.port, timeoutMs });
+    }
+    case 'hetzner': {
+      const { apiUrl, token } = dns.hetzner;
+      if (!token) throw new DnsProviderConfigError('DNS_PROVIDER=hetzner needs HETZNER_DNS_TOKEN');
+      return new HetznerCloudDnsProvider({ apiUrl, token, timeoutMs, verifyServer: dns.verify.server });
+    }
+  }
+}
+
+/** Credentials a message must never carry, for scrubbing provider errors before they are logged or stored. */
+export function dnsSecrets(config: AppConfig): string[] {
+  return [config.dns.powerDns.apiKey, config.dns.hetzner.token].filter((secret): secret is string => typeof secret === 'string' && secret.length >= 4);
+}
+
+/**
+ * Belt and braces: providers never put credentials in their messages, and this
+ * replaces any that slipped through (an upstream echoing a header, say).
+ */
+export function redactSecrets(text: string, secrets: string[]): string {
+  return secrets.reduce((redacted, secret) => redacted.split(secret).join('***'), text);
+}
