@@ -10,6 +10,10 @@ import { AddRollbackAndCancel1795831200009 } from './1795831200009-AddRollbackAn
 import { AddGraphPlans1795831200010 } from './1795831200010-AddGraphPlans';
 import { CreateContactSubmissionTable1795831200011 } from './1795831200011-CreateContactSubmissionTable';
 import { LockRunInOneRoundTrip1795831200013 } from './1795831200013-LockRunInOneRoundTrip';
+import { CreateDnsZoneTables1795831200014 } from './1795831200014-CreateDnsZoneTables';
+import { ManyArtifactsPerStep1795831200015 } from './1795831200015-ManyArtifactsPerStep';
+import { CreateDnsChangeJournal1795831200016 } from './1795831200016-CreateDnsChangeJournal';
+import { AddStepDryRunReason1795831200017 } from './1795831200017-AddStepDryRunReason';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
@@ -25,4 +29,8 @@ export const MIGRATIONS = [
   AddGraphPlans1795831200010,
   CreateContactSubmissionTable1795831200011,
   LockRunInOneRoundTrip1795831200013,
+  CreateDnsZoneTables1795831200014,
+  ManyArtifactsPerStep1795831200015,
+  CreateDnsChangeJournal1795831200016,
+  AddStepDryRunReason1795831200017,
 ];

@@ -4,6 +4,7 @@ import { AuditVerifyController } from './audit/audit-verify.controller';
 import { AuditController } from './audit/audit.controller';
 import { EvidenceDownloadService } from './factory/evidence-download.service';
 import { ExecutionService } from './factory/execution.service';
+import { StepModePolicy } from './factory/step-modes';
 import { FactoryController } from './factory/factory.controller';
 import { PREFLIGHT_PROVIDERS } from './factory/preflight';
 import { PlanRequestService } from './factory/plan-request.service';
@@ -24,6 +25,8 @@ import { PlansController } from './plans/plans.controller';
 import { TemplateCheckService } from './plans/template-check.service';
 import { QueueEventsRegistry } from './queue-events.registry';
 import { ContactController } from './sites/contact.controller';
+import { DnsZonesController } from './dns/dns-zones.controller';
+import { DNS_PROVIDER_FACTORY } from '@bf/dns';
 import { ContactRateLimiter } from './sites/contact-rate-limiter';
 import { ContactSubmissionsService } from './sites/contact-submissions.service';
 import { TemplateRegistry, TemplatesStartupCheck } from '@bf/templates';
@@ -47,8 +50,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
-      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY],
     };
   }
 }

@@ -57,6 +57,9 @@ export const ProgressEventSchema = z.object({
   stepId: z.string().nullable(),
   status: z.string(),
   at: z.string(),
+  /** A step's mode: a live run may dry-run some steps (dry_run_unavailable=true). */
+  mode: z.enum(['dry_run', 'live']).optional(),
+  /** For a dry-run step of a live run, why it changes nothing. */
   detail: z.string().optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;

@@ -4,7 +4,10 @@ import { graphSpecOf, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } fro
 
 /** A step as the API shows it: the plan's step with its state in the plan's latest run. */
 export type StepView = Plan['steps'][number] & {
+  /** The step's mode in the latest run, decided when the run was recorded; null before any run. */
   mode: 'dry_run' | 'live' | null;
+  /** Why the step runs as a dry run; null for a live step. */
+  dry_run_reason: string | null;
   started_at: string | null;
   finished_at: string | null;
   result: Record<string, unknown> | null;
@@ -82,6 +85,7 @@ function toStepView(step: PlanStepEntity, state: StepRunEntity | undefined): Ste
     rollback_possible: step.rollbackPossible,
     rollback_steps: step.rollbackSteps,
     mode: state?.dryRun === null || state?.dryRun === undefined ? null : state.dryRun ? 'dry_run' : 'live',
+    dry_run_reason: state?.dryRun ? (state.dryRunReason ?? null) : null,
     started_at: state?.startedAt?.toISOString() ?? null,
     finished_at: state?.finishedAt?.toISOString() ?? null,
     result: state?.result ?? null,
@@ -89,15 +93,19 @@ function toStepView(step: PlanStepEntity, state: StepRunEntity | undefined): Ste
   };
 }
 
+/** The reason every step of an all-dry run gives; also what step runs stored before reasons were kept show. */
+export function planDryRunReason(source: PlanEntity['source']): string {
+  return source === 'graph' ? 'the execution graph ran as a dry run (POST /api/pipeline/dry-run, or dry_run: true)' : 'the briefing asked for a dry run (dry_run: true)';
+}
+
 function toRunView(run: RunEntity, steps: StepView[], source: PlanEntity['source']): RunView {
-  const reason = source === 'graph' ? 'the execution graph ran as a dry run (POST /api/pipeline/dry-run, or dry_run: true)' : 'the briefing asked for a dry run (dry_run: true)';
   return {
     run_id: run.id,
     status: run.status,
     dry_run: run.dryRun,
     dry_run_steps: steps
       .filter((step) => step.mode === 'dry_run')
-      .map((step) => ({ step_id: step.step_id, name: step.name, reason })),
+      .map((step) => ({ step_id: step.step_id, name: step.name, reason: step.dry_run_reason ?? planDryRunReason(source) })),
     started_at: run.startedAt.toISOString(),
     finished_at: run.finishedAt?.toISOString() ?? null,
     error: run.error,

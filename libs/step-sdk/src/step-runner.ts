@@ -12,7 +12,8 @@ interface LoadedStep {
   stepRun: Pick<StepRunEntity, 'status' | 'attempt' | 'dryRun' | 'result' | 'rollbackStatus'>;
 }
 import { JobContext, JobProducer } from '@bf/queue';
-import { PermanentStepError, StepContext, StepExecutor } from './step-executor';
+import { ArtifactNameError, StepArtifactStore } from './step-artifact.store';
+import { PermanentStepError, StepContext, StepExecutor, StepOutcome } from './step-executor';
 
 /**
  * Runs one attempt of one plan step inside a worker: re-reads the step and run
@@ -25,6 +26,7 @@ import { PermanentStepError, StepContext, StepExecutor } from './step-executor';
 export class StepRunner {
   /** How long a step may work before it is reported as running on its own. */
   private readonly runningReportDelayMs: number;
+  private readonly artifacts: StepArtifactStore | null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -32,20 +34,25 @@ export class StepRunner {
     @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
     this.runningReportDelayMs = config?.workers.runningReportDelayMs ?? 250;
+    this.artifacts = config ? new StepArtifactStore(dataSource, config.storage.artifactsDir) : null;
   }
 
-  async run(executor: StepExecutor, payload: StepJobPayload, job: JobContext): Promise<StepJobResult> {
-    const loaded = await this.load(payload);
+  async run(executor: StepExecutor, jobPayload: StepJobPayload, job: JobContext): Promise<StepJobResult> {
+    const loaded = await this.load(jobPayload);
+    // The mode recorded with the step run wins over the job's: a job queued by an
+    // older gateway must never run live a step the run decided to dry-run.
+    const payload = { ...jobPayload, dryRun: loaded.stepRun.dryRun ?? jobPayload.dryRun };
     if (loaded.stepRun.status === 'completed' || loaded.stepRun.status === 'failed') {
       // A redelivered job for a step whose outcome is already recorded: nothing to do twice.
       return { reported: loaded.stepRun.status, dryRun: payload.dryRun };
     }
-    const context = this.contextFor(payload, loaded.step, loaded.run);
+    const context = this.contextFor(payload, loaded.step, loaded.run, job.isLastAttempt);
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
     const running = this.reportRunningIfSlow({ status: 'running', ...this.ids(payload, job), at: startedAt });
     try {
       const outcome = payload.dryRun ? await executor.dryRun(context) : await executor.execute(context);
+      await this.saveArtifacts(payload, outcome);
       await running.settle();
       await this.report({
         status: 'completed',
@@ -105,7 +112,7 @@ export class StepRunner {
     if (stepRun.rollbackStatus === 'failed') return { reported: 'rollback_failed' };
     const executor = executors.find((candidate) => candidate.action === step.action);
     if (!executor) throw new UnrecoverableError(`this worker has no executor for ${step.action}`);
-    const context = this.contextFor({ ...payload, attempt: stepRun.attempt, dryRun: stepRun.dryRun ?? run.dryRun }, step, run);
+    const context = this.contextFor({ ...payload, attempt: stepRun.attempt, dryRun: stepRun.dryRun ?? run.dryRun }, step, run, job.isLastAttempt);
     const ids = { tenantId: payload.tenantId, runId: payload.runId, stepId: payload.stepId, attempt: job.attempt, worker: `${job.queue}@${process.pid}` };
     try {
       const outcome = await executor.rollback(context, { result: stepRun.result ?? {} });
@@ -122,6 +129,18 @@ export class StepRunner {
         );
       }
       throw permanent ? new UnrecoverableError((error as Error).message) : error;
+    }
+  }
+
+  /** Artifacts are stored before the completion report, so a completed step always has its files. */
+  private async saveArtifacts(payload: StepJobPayload, outcome: StepOutcome): Promise<void> {
+    if (!outcome.artifacts?.length) return;
+    if (!this.artifacts) throw new PermanentStepError('this worker has no configuration, so it has nowhere to store the step artifacts');
+    try {
+      await this.artifacts.save(payload, outcome.artifacts);
+    } catch (error) {
+      if (error instanceof ArtifactNameError) throw new PermanentStepError(error.message);
+      throw error;
     }
   }
 
@@ -148,8 +167,9 @@ export class StepRunner {
     };
   }
 
-  private contextFor(payload: StepJobPayload, step: LoadedStep['step'], run: LoadedStep['run']): StepContext {
+  private contextFor(payload: StepJobPayload, step: LoadedStep['step'], run: LoadedStep['run'], isLastAttempt: boolean): StepContext {
     return {
+      isLastAttempt,
       tenantId: payload.tenantId,
       planId: payload.planId,
       runId: payload.runId,

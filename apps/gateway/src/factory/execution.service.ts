@@ -6,15 +6,31 @@ import { AuditEntry, AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, P
 import { dryRunEventType, eventType } from '../orchestrator/event-names';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
 import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
+import { StepMode, StepModePolicy } from './step-modes';
 
 export interface ExecutionStarted {
   plan_id: string;
   run_id: string;
   status: 'executing';
   dry_run: boolean;
+  /** The steps of a live run that run as dry runs (`dry_run_unavailable=true`), and why; every step of a dry run. */
+  dry_run_steps: DryRunStep[];
   steps_total: number;
   steps_dispatched: string[];
   preflight: { passed: true; checks: PreflightResult[] };
+}
+
+export interface DryRunStep {
+  step_id: string;
+  name: string;
+  reason: string;
+}
+
+export interface StartOptions {
+  /** A preflight the caller already ran on exactly these steps (the graph API checks a graph before storing it), so the probes are not run twice. */
+  checked?: PreflightReport;
+  /** Run live what can run live here and the other steps as dry runs, instead of refusing the run. */
+  dryRunUnavailable?: boolean;
 }
 
 /** Starts a run of a plan: checks it can run (preflight), records the run, then enqueues every step without prerequisites. */
@@ -26,18 +42,16 @@ export class ExecutionService {
     private readonly dispatcher: StepDispatcher,
     private readonly preflight: PreflightService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly modes: StepModePolicy,
   ) {}
 
-  /**
-   * `checked`: a preflight the caller already ran on exactly these steps (the graph
-   * API checks a graph before storing it), so the probes are not run twice.
-   */
-  async start(tenantId: string, planId: string, checked?: PreflightReport): Promise<ExecutionStarted> {
+  async start(tenantId: string, planId: string, options: StartOptions = {}): Promise<ExecutionStarted> {
+    const dryRunUnavailable = options.dryRunUnavailable ?? false;
     // Preflight first, outside the transaction: its probes of DNS and Odoo may take
     // seconds, and no plan row lock should be held while they wait.
-    const subject = await this.preflightSubject(tenantId, planId);
-    const preflight = checked ?? (await this.preflight.run(subject));
-    const { run, roots, steps } = await this.dataSource.transaction(async (manager) => {
+    const subject = await this.preflightSubject(tenantId, planId, dryRunUnavailable);
+    const preflight = options.checked ?? (await this.preflight.run(subject));
+    const { run, roots, steps, modes, dryRunSteps } = await this.dataSource.transaction(async (manager) => {
       // Locking the plan row makes a concurrent second execute wait here and then see the first run.
       const plan = await manager.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundException(`plan ${planId} not found`);
@@ -47,7 +61,10 @@ export class ExecutionService {
       const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
       await this.assertDomainFree(manager, plan, steps);
       // After the 404/409 checks, so a running or changed plan still answers as it always did.
-      if (!preflight.passed) throw preflightFailed(preflight);
+      if (!preflight.passed) throw preflightFailed(preflight, !dryRunUnavailable && !plan.dryRun);
+      // Decided again on the locked rows (cheap and deterministic), so the modes match the steps recorded.
+      const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable }, steps);
+      const dryRunSteps = dryRunStepsOf(steps, modes);
       const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun, source: plan.source };
       await manager.insert(RunEntity, run);
       const now = new Date();
@@ -55,7 +72,10 @@ export class ExecutionService {
       const rootIds = new Set(roots.map((step) => step.stepId));
       await manager.insert(
         StepRunEntity,
-        steps.map((step) => ({ runId: run.id, stepId: step.stepId, tenantId, status: 'pending' as const, attempt: 1, dispatchedAt: rootIds.has(step.stepId) ? now : null })),
+        steps.map((step) => {
+          const mode = modes.get(step.stepId)!;
+          return { runId: run.id, stepId: step.stepId, tenantId, status: 'pending' as const, attempt: 1, dispatchedAt: rootIds.has(step.stepId) ? now : null, dryRun: mode.dryRun, dryRunReason: mode.reason };
+        }),
       );
       await manager.update(PlanEntity, { id: planId }, { status: 'executing' });
       const ref = { tenantId, planId, runId: run.id };
@@ -65,25 +85,36 @@ export class ExecutionService {
           ...ref,
           eventType: eventType(plan.source, 'run_started'),
           severity: 'info',
-          reason: plan.dryRun ? 'Execution started as a dry run: steps describe their changes and make none' : 'Execution started',
+          reason: plan.dryRun
+            ? 'Execution started as a dry run: steps describe their changes and make none'
+            : dryRunSteps.length
+              ? `Execution started live, except ${dryRunSteps.length} step(s) that run as dry runs and change nothing (dry_run_unavailable=true): ${dryRunSteps.map((step) => step.name).join(', ')}`
+              : 'Execution started',
           success: true,
           // A graph has no plan_generated event: its start records what was checked and run.
-          metadata: { dry_run: plan.dryRun, steps_total: steps.length, plan_hash: plan.planHash, ...(graph ? { graph_id: plan.businessName, stop_on_first_error: plan.stopOnFirstError, auto_rollback: plan.autoRollback, preflight: preflight.checks } : {}) },
+          metadata: {
+            dry_run: plan.dryRun,
+            steps_total: steps.length,
+            plan_hash: plan.planHash,
+            ...(!plan.dryRun && dryRunSteps.length ? { dry_run_unavailable: true, dry_run_steps: dryRunSteps } : {}),
+            ...(graph ? { graph_id: plan.businessName, stop_on_first_error: plan.stopOnFirstError, auto_rollback: plan.autoRollback, preflight: preflight.checks } : {}),
+          },
         },
       ];
       const dryRunStart = dryRunEventType(plan.source, plan.dryRun, 'started');
       if (dryRunStart) events.push({ ...ref, eventType: dryRunStart, severity: 'info', reason: 'Dry run started: every node describes its change and makes none', success: true, metadata: { dry_run: true } });
       await this.audit.appendAll(manager, events);
-      return { run, roots, steps };
+      return { run, roots, steps, modes, dryRunSteps };
     });
     const ref: RunRef = { tenantId, planId, runId: run.id, dryRun: run.dryRun };
-    await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1 })));
-    await this.dispatcher.announce(ref, 'run', 'running');
+    await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1, dryRun: modes.get(step.stepId)!.dryRun })));
+    await this.dispatcher.announce(ref, 'run', 'running', null, !run.dryRun && dryRunSteps.length ? { detail: `live, except dry runs of: ${dryRunSteps.map((step) => step.name).join(', ')}` } : {});
     return {
       plan_id: planId,
       run_id: run.id,
       status: 'executing',
       dry_run: run.dryRun,
+      dry_run_steps: dryRunSteps,
       steps_total: steps.length,
       steps_dispatched: roots.map((step) => step.stepId),
       preflight: { passed: true, checks: preflight.checks },
@@ -91,14 +122,15 @@ export class ExecutionService {
   }
 
   /** The plan and steps the preflight looks at, read without a lock; SAFE_MODE refuses a live plan before any probe. */
-  private async preflightSubject(tenantId: string, planId: string): Promise<PreflightSubject> {
+  private async preflightSubject(tenantId: string, planId: string, dryRunUnavailable: boolean): Promise<PreflightSubject> {
     const plan = await this.dataSource.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId } });
     if (!plan) throw new NotFoundException(`plan ${planId} not found`);
     if (this.config.safeMode && !plan.dryRun) {
       throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
     }
     const steps = await this.dataSource.getRepository(PlanStepEntity).find({ where: { planId, tenantId }, order: { sequence: 'ASC' } });
-    return { planId, dryRun: plan.dryRun, steps };
+    const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable }, steps);
+    return { planId, dryRun: plan.dryRun, steps: steps.map((step) => ({ stepId: step.stepId, name: step.name, action: step.action, templateId: step.templateId, parameters: step.parameters, dryRunReason: modes.get(step.stepId)!.reason })) };
   }
 
   /**
@@ -141,10 +173,21 @@ export class ExecutionService {
   }
 }
 
-/** The 422 of a failed preflight: every failed check's reason in the message, every check in the details. */
-export function preflightFailed(preflight: PreflightReport): UnprocessableEntityException {
+/** Steps that run as dry runs, in plan order, as the API and the run's start event list them. */
+function dryRunStepsOf(steps: PlanStepEntity[], modes: Map<string, StepMode>): DryRunStep[] {
+  return steps.filter((step) => modes.get(step.stepId)!.dryRun).map((step) => ({ step_id: step.stepId, name: step.name, reason: modes.get(step.stepId)!.reason! }));
+}
+
+/**
+ * The 422 of a failed preflight: every failed check's reason in the message, every check in the details.
+ * `offerMixed`: a live briefing run that was not asked to dry-run what cannot run live is told it may.
+ */
+export function preflightFailed(preflight: PreflightReport, offerMixed = false): UnprocessableEntityException {
+  const hint = offerMixed && preflight.checks.some((check) => !check.passed && check.check.startsWith('live:'))
+    ? ' (to run the other steps live and these as dry runs, execute with dry_run_unavailable=true)'
+    : '';
   return new UnprocessableEntityException({
-    message: `preflight failed: ${failedReasons(preflight).join('; ')}`,
+    message: `preflight failed: ${failedReasons(preflight).join('; ')}${hint}`,
     details: { preflight: { passed: false, checks: preflight.checks } },
   });
 }

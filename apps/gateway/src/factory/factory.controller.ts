@@ -16,6 +16,18 @@ import { RollbackResponse, RollbackService } from './rollback.service';
 
 const PLAN_ID = /^plan_[0-9a-f]{12}$/;
 
+/**
+ * `dry_run_unavailable`, from the query or a JSON body: only an explicit true
+ * opts in, and anything but true/false is refused rather than read as "no".
+ */
+function dryRunUnavailableFlag(query: string | undefined, body: unknown): boolean {
+  const fromBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).dry_run_unavailable : undefined;
+  const bad = (path: string) => new BadRequestException({ message: `${path} must be true or false`, details: [{ path, message: 'must be true or false' }] });
+  if (query !== undefined && query !== 'true' && query !== 'false') throw bad('dry_run_unavailable');
+  if (fromBody !== undefined && typeof fromBody !== 'boolean') throw bad('body.dry_run_unavailable');
+  return query === 'true' || fromBody === true;
+}
+
 /** Seed 000 "API Reference" under /api/factory. */
 @Controller('api/factory')
 export class FactoryController {
@@ -50,13 +62,18 @@ export class FactoryController {
 
   @Post('execute')
   @HttpCode(202)
-  execute(@Query('plan_id') planId: string | undefined, @Query('confirm') confirm: string | undefined): Promise<ExecutionStarted> {
+  execute(
+    @Query('plan_id') planId: string | undefined,
+    @Query('confirm') confirm: string | undefined,
+    @Query('dry_run_unavailable') dryRunUnavailable: string | undefined,
+    @Body() body: unknown,
+  ): Promise<ExecutionStarted> {
     if (!planId) throw new BadRequestException({ message: 'plan_id is required', details: [{ path: 'plan_id', message: 'is required' }] });
     if (confirm !== 'true') {
       throw new BadRequestException({ message: 'confirm=true is required to execute a plan: review the plan first, then confirm', details: [{ path: 'confirm', message: 'must be true' }] });
     }
     if (!PLAN_ID.test(planId)) throw new NotFoundException(`plan ${planId} not found`);
-    return this.executions.start(requestTenant(), planId);
+    return this.executions.start(requestTenant(), planId, { dryRunUnavailable: dryRunUnavailableFlag(dryRunUnavailable, body) });
   }
 
   /** Seed 000 "Rollback System": compensate the latest run's completed steps (after `to_step`, if given) in reverse order. */
@@ -118,8 +135,8 @@ export class FactoryController {
     send('snapshot', {
       plan_id: snapshot.plan_id,
       status: snapshot.status,
-      run: snapshot.run && { run_id: snapshot.run.run_id, status: snapshot.run.status },
-      steps: snapshot.steps.map((step) => ({ step_id: step.step_id, sequence: step.sequence, name: step.name, status: step.status })),
+      run: snapshot.run && { run_id: snapshot.run.run_id, status: snapshot.run.status, dry_run: snapshot.run.dry_run, dry_run_steps: snapshot.run.dry_run_steps },
+      steps: snapshot.steps.map((step) => ({ step_id: step.step_id, sequence: step.sequence, name: step.name, status: step.status, mode: step.mode, dry_run_reason: step.dry_run_reason })),
     });
     const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), 15_000);
     request.on('close', () => {

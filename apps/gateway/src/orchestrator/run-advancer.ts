@@ -8,7 +8,7 @@ import { PlanStepCache } from './plan-step.cache';
 import { endRun } from './end-run';
 import { eventType } from './event-names';
 import { Compensation, RunSettler } from './run-settler';
-import { ReadyStep, RunRef } from './step-dispatcher';
+import { ProgressExtra, ReadyStep, RunRef } from './step-dispatcher';
 import { SqlBatch } from './sql-batch';
 
 /** What `bf_lock_run` returns: the locked run, its step runs, and its audit chain's head (under the chain's lock). */
@@ -26,6 +26,8 @@ export interface Advance {
   applied: boolean;
   /** The statuses the step moved through, in order (e.g. running then completed when the running report came late). */
   transitions: string[];
+  /** The reported step's mode, for its progress events. */
+  stepMode?: ProgressExtra;
   /** Steps whose prerequisites are complete: to (re)dispatch; job ids make repeats no-ops. */
   ready: ReadyStep[];
   /** The next compensation to dispatch during a rollback. */
@@ -82,9 +84,10 @@ export class RunAdvancer {
         const batch = new SqlBatch();
         const transitions =
           report.status === 'rolled_back' || report.status === 'rollback_failed'
-            ? await this.applyRollbackReport(manager, run, step, report)
+            ? await this.applyRollbackReport(manager, run, step, report, stepRuns.get(step.stepId))
             : await this.applyStepReport(manager, run, step, report, steps, stepRuns, batch);
-        return await this.advance(manager, run, steps, transitions, stepRuns, batch);
+        const advance = await this.advance(manager, run, steps, transitions, stepRuns, batch);
+        return { ...advance, stepMode: progressMode(stepRuns.get(step.stepId)) };
       } finally {
         this.audit.discard(manager);
       }
@@ -183,13 +186,14 @@ export class RunAdvancer {
       attempt: report.attempt,
       worker: report.worker,
       ...(run.source === 'graph' ? { node_id: step.name, node_type: step.action } : {}),
+      ...modeMetadata(current, run),
     };
     // A fast step reports its start with its outcome (and a running report may arrive late):
     // the step still went pending -> running -> done, so the start is recorded first either way.
     if (current.status === 'pending') {
       const startedAt = report.status === 'running' ? report.at : report.startedAt;
       Object.assign(changes, { status: 'running', startedAt: new Date(startedAt) });
-      events.push({ ...base, eventType: eventType(run.source, 'step_started'), severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, dry_run: run.dryRun, started_at: startedAt } });
+      events.push({ ...base, eventType: eventType(run.source, 'step_started'), severity: 'info', reason: `Step ${step.sequence} '${step.name}' started`, success: true, metadata: { ...metadata, started_at: startedAt } });
       transitions.push('running');
     }
     switch (report.status) {
@@ -215,7 +219,7 @@ export class RunAdvancer {
         break;
       }
       case 'failed': {
-        Object.assign(changes, { status: 'failed', finishedAt: new Date(report.at), error: report.error, dryRun: run.dryRun });
+        Object.assign(changes, { status: 'failed', finishedAt: new Date(report.at), error: report.error, dryRun: current.dryRun ?? run.dryRun });
         events.push({
           ...base,
           eventType: eventType(run.source, 'step_failed'),
@@ -238,7 +242,7 @@ export class RunAdvancer {
     return transitions;
   }
 
-  private async applyRollbackReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: RollbackReport): Promise<string[]> {
+  private async applyRollbackReport(manager: EntityManager, run: RunEntity, step: PlanStepEntity, report: RollbackReport, stepRun: StepRunEntity | undefined): Promise<string[]> {
     const { affected } = await manager.update(
       StepRunEntity,
       { runId: run.id, stepId: step.stepId, rollbackStatus: In(['pending', 'dispatched']) },
@@ -256,7 +260,7 @@ export class RunAdvancer {
       severity: ok ? 'info' : 'error',
       reason: ok ? `Step ${step.sequence} '${step.name}' rolled back` : `Rolling back step ${step.sequence} '${step.name}' failed: ${report.error.message}`,
       success: ok,
-      metadata: { step_id: step.stepId, sequence: step.sequence, worker: report.worker, ...(ok ? { compensation: report.result } : { error: report.error.message }) },
+      metadata: { step_id: step.stepId, sequence: step.sequence, worker: report.worker, ...modeMetadata(stepRun, run), ...(ok ? { compensation: report.result } : { error: report.error.message }) },
     });
     return [ok ? 'rolled_back' : 'rollback_failed'];
   }
@@ -265,13 +269,14 @@ export class RunAdvancer {
     if (run.source === 'graph') return this.finishGraphIfDone(manager, run, steps, stepRuns, batch);
     const completed = steps.filter((step) => stepRuns.get(step.stepId)?.status === 'completed').length;
     if (completed < steps.length) return;
+    const dryRunIds = steps.filter((step) => stepRuns.get(step.stepId)?.dryRun).map((step) => step.stepId);
     await batch.flush(manager);
     await endRun(manager, this.audit, run, 'completed', {
       eventType: 'factory.execution_completed',
       severity: 'info',
-      reason: `All steps completed${run.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+      reason: `All steps completed${run.dryRun ? ' (dry run: nothing was changed)' : dryRunIds.length ? ` (${dryRunIds.length} of them as dry runs, which changed nothing)` : ''}`,
       success: true,
-      metadata: { dry_run: run.dryRun },
+      metadata: { dry_run: run.dryRun, ...(!run.dryRun && dryRunIds.length ? { dry_run_steps: dryRunIds } : {}) },
     });
   }
 
@@ -387,7 +392,10 @@ export class RunAdvancer {
       batch.update(manager, StepRunEntity, { runId: run.id }, { dispatchedAt: now }, `step_id = ANY(${batch.param(fresh)}::text[]) AND dispatched_at IS NULL`);
       for (const stepId of fresh) status.get(stepId)!.dispatchedAt = now;
     }
-    return ready.map((step) => ({ stepId: step.stepId, action: step.action, attempt: status.get(step.stepId)!.attempt }));
+    return ready.map((step) => {
+      const stepRun = status.get(step.stepId)!;
+      return { stepId: step.stepId, action: step.action, attempt: stepRun.attempt, dryRun: stepRun.dryRun ?? run.dryRun };
+    });
   }
 }
 
@@ -405,6 +413,17 @@ export function dependentsOf(failed: Pick<PlanStepEntity, 'stepId'>, steps: Plan
     }
   }
   return steps.filter((step) => step.stepId !== failed.stepId && reached.has(step.stepId));
+}
+
+/** A step's mode for its audit events; the reason only where the step changes nothing while its run is live. */
+function modeMetadata(stepRun: StepRunEntity | undefined, run: RunEntity): { dry_run: boolean; dry_run_reason?: string } {
+  const dryRun = stepRun?.dryRun ?? run.dryRun;
+  return dryRun && !run.dryRun && stepRun?.dryRunReason ? { dry_run: true, dry_run_reason: stepRun.dryRunReason } : { dry_run: dryRun };
+}
+
+function progressMode(stepRun: StepRunEntity | undefined): ProgressExtra | undefined {
+  if (stepRun?.dryRun === null || stepRun?.dryRun === undefined) return undefined;
+  return stepRun.dryRun ? { mode: 'dry_run', ...(stepRun.dryRunReason ? { detail: stepRun.dryRunReason } : {}) } : { mode: 'live' };
 }
 
 /** An entity from a row as `to_jsonb` renders it (column names, timestamps as text). */

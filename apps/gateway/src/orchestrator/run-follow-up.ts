@@ -18,7 +18,7 @@ export class RunFollowUp {
   async carryOut(advance: Advance, stepId: string | null = null): Promise<void> {
     await this.dispatcher.dispatch(advance.run, advance.ready);
     await this.dispatcher.compensate(advance.run, advance.compensate);
-    for (const status of advance.transitions) await this.dispatcher.announce(advance.run, 'step', status, stepId);
+    for (const status of advance.transitions) await this.dispatcher.announce(advance.run, 'step', status, stepId, advance.stepMode);
     if (advance.settled) {
       await this.producer.enqueue('evidence', 'evidence.build', { tenantId: advance.run.tenantId, runId: advance.run.runId }, { jobId: `evidence.${advance.run.runId}` });
       if (advance.applied || !stepId) await this.dispatcher.announce(advance.run, 'run', advance.runStatus);

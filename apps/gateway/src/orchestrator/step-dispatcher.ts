@@ -6,6 +6,14 @@ export interface ReadyStep {
   stepId: string;
   action: StepAction;
   attempt: number;
+  /** The step's own mode: a live run may dry-run some steps (dry_run_unavailable=true). */
+  dryRun: boolean;
+}
+
+/** What a progress event adds to the status: the step's mode, and why a step changes nothing. */
+export interface ProgressExtra {
+  mode?: 'dry_run' | 'live';
+  detail?: string;
 }
 
 export interface RunRef {
@@ -33,7 +41,7 @@ export class StepDispatcher {
         this.producer.enqueue(
           ACTION_QUEUE[step.action],
           step.action as never,
-          { tenantId: run.tenantId, planId: run.planId, runId: run.runId, stepId: step.stepId, attempt: step.attempt, dryRun: run.dryRun } as never,
+          { tenantId: run.tenantId, planId: run.planId, runId: run.runId, stepId: step.stepId, attempt: step.attempt, dryRun: step.dryRun } as never,
           { jobId: stepJobId(run.runId, step.stepId, step.attempt) },
         ),
       ),
@@ -49,10 +57,10 @@ export class StepDispatcher {
     }
   }
 
-  async announce(run: RunRef, kind: 'step' | 'run', status: string, stepId: string | null = null, detail?: string): Promise<void> {
+  async announce(run: RunRef, kind: 'step' | 'run', status: string, stepId: string | null = null, extra: ProgressExtra = {}): Promise<void> {
     // Progress is best effort: losing one only delays a display, never the run.
     await this.progress
-      .publish({ planId: run.planId, runId: run.runId, kind, stepId, status, at: new Date().toISOString(), detail })
+      .publish({ planId: run.planId, runId: run.runId, kind, stepId, status, at: new Date().toISOString(), ...extra })
       .catch(() => undefined);
   }
 }

@@ -62,7 +62,7 @@ export class GraphRunService {
     });
     if (!preflight.passed) throw preflightFailed(preflight);
     const planId = await this.writer.write(tenantId, spec, content);
-    const { run_id: runId } = await this.executions.start(tenantId, planId, preflight);
+    const { run_id: runId } = await this.executions.start(tenantId, planId, { checked: preflight });
     if (!(await this.waitUntilSettled(tenantId, planId, runId))) {
       return { settled: false, running: { graph_id: spec.graph_id, plan_id: planId, run_id: runId, status: 'running', links: graphLinks(planId) } };
     }

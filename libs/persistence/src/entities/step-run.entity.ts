@@ -12,7 +12,10 @@ export class StepRunEntity {
   @Column('timestamptz', { name: 'dispatched_at', nullable: true }) dispatchedAt!: Date | null;
   @Column('timestamptz', { name: 'started_at', nullable: true }) startedAt!: Date | null;
   @Column('timestamptz', { name: 'finished_at', nullable: true }) finishedAt!: Date | null;
+  /** The step's own mode, decided when the run is recorded: a live run may dry-run the steps that cannot run live. */
   @Column('boolean', { name: 'dry_run', nullable: true }) dryRun!: boolean | null;
+  /** Why the step runs as a dry run; null for a live step. */
+  @Column('text', { name: 'dry_run_reason', nullable: true }) dryRunReason!: string | null;
   @Column('jsonb', { nullable: true }) result!: Record<string, unknown> | null;
   @Column('jsonb', { nullable: true }) error!: { message: string; permanent: boolean; attempts: number } | null;
   @Column('text', { nullable: true }) worker!: string | null;

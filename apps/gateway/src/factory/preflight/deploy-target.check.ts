@@ -4,7 +4,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { describeFsError } from './probe-errors';
-import { PreflightCheck, PreflightResult, PreflightSubject } from './preflight-check';
+import { PreflightCheck, PreflightResult, PreflightSubject, usesAction } from './preflight-check';
 
 /**
  * A live deploy writes the site under DATA_DIR/sites: the directory must exist
@@ -23,7 +23,7 @@ export class DeployTargetCheck implements PreflightCheck {
 
   async run(subject: PreflightSubject): Promise<PreflightResult[]> {
     // A dry-run deploy writes nothing, so only a live one needs the target.
-    if (subject.dryRun || !subject.steps.some((step) => step.action === 'website.deploy')) return [];
+    if (subject.dryRun || !usesAction(subject, (action) => action === 'website.deploy')) return [];
     const probe = join(this.sitesDir, `.preflight-${randomBytes(6).toString('hex')}`);
     try {
       await mkdir(this.sitesDir, { recursive: true });

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, redactUrl } from '@bf/config';
 import { excerpt, httpProbe } from './http-probe';
 import { ProbeError } from './probe-errors';
+import { needsOdoo } from '../step-modes';
 import { PreflightCheck, PreflightResult, PreflightSubject, usesAction } from './preflight-check';
 import { decodeMethodResponse, encodeMethodCall, XmlRpcFault, XmlRpcValue } from './xml-rpc';
 
@@ -18,7 +19,9 @@ export class OdooCheck implements PreflightCheck {
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
   async run(subject: PreflightSubject): Promise<PreflightResult[]> {
-    if (subject.dryRun || !usesAction(subject, (action) => action.startsWith('odoo.') || action.startsWith('integration.'))) return [];
+    if (subject.dryRun || !subject.steps.some((step) => needsOdoo(step.action))) return [];
+    // Said rather than left out, so the report shows why no Odoo was needed.
+    if (!usesAction(subject, needsOdoo)) return [this.result(true, 'not probed: every Odoo step runs as a dry run (dry_run_unavailable=true)')];
     const { url, db, user, password } = this.config.odoo;
     if (!url || !db || !user || !password) {
       const missing = Object.entries({ ODOO_URL: url, ODOO_DB: db, ODOO_USER: user, ODOO_PASSWORD: password })

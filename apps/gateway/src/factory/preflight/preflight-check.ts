@@ -16,6 +16,8 @@ export interface PreflightStep {
   action: StepAction;
   templateId: string | null;
   parameters: Record<string, unknown>;
+  /** Set when the step will run as a dry run in a live run (`dry_run_unavailable=true`): it changes nothing, so needs no target. */
+  dryRunReason?: string | null;
 }
 
 /** What a preflight looks at: the plan about to run and its steps. */
@@ -38,4 +40,5 @@ export interface PreflightCheck {
 /** Nest token for the list of checks the PreflightService runs. */
 export const PREFLIGHT_CHECKS = Symbol('PREFLIGHT_CHECKS');
 
-export const usesAction = (subject: PreflightSubject, test: (action: StepAction) => boolean): boolean => subject.steps.some((step) => test(step.action));
+/** Whether a step that will run live does such an action: only those need the external system reachable. */
+export const usesAction = (subject: PreflightSubject, test: (action: StepAction) => boolean): boolean => subject.steps.some((step) => !step.dryRunReason && test(step.action));

@@ -30,7 +30,7 @@ export class PreflightService {
     const checks = results.flat().map((result) => ({ ...result, detail: this.redact(result.detail) }));
     const mode: PreflightResult = subject.dryRun
       ? { check: 'mode', passed: true, detail: 'dry run: no external system is changed' }
-      : { check: 'mode', passed: true, detail: 'live run: external systems are changed' };
+      : { check: 'mode', passed: true, detail: liveModeDetail(subject) };
     const report = { passed: checks.every((check) => check.passed), checks: [mode, ...checks] };
     if (!report.passed) this.log.info({ plan_id: subject.planId, failed: failedReasons(report) }, 'preflight failed');
     return report;
@@ -49,6 +49,12 @@ export class PreflightService {
   private redact(detail: string): string {
     return this.secrets.reduce((text, secret) => text.split(secret).join('***'), detail);
   }
+}
+
+function liveModeDetail(subject: PreflightSubject): string {
+  const dry = subject.steps.filter((step) => step.dryRunReason);
+  if (!dry.length) return 'live run: external systems are changed';
+  return `live run: external systems are changed, except by ${dry.length} step(s) that run as dry runs (dry_run_unavailable=true): ${dry.map((step) => step.name).join(', ')}`;
 }
 
 /** The details of the failed checks, for the 422 message. */
