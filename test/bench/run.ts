@@ -11,6 +11,9 @@ import { TemplateRegistry, websiteVariables } from '@bf/templates';
 import { FactoryClient } from './factory-client';
 import { RawBullMqChain } from './raw-chain';
 import { emit, percentile, round2, round3, runConcurrently } from './stats';
+import { benchEmbeddedDns } from './dns-embedded';
+import { benchPowerDnsUpsertVerify } from './dns-powerdns';
+import { benchGenerateDeploy } from './site-deploy';
 
 /**
  * `npm run bench`: one JSON object per line. Boots start:all against the
@@ -66,6 +69,14 @@ async function templateRenderBenches(briefingJson: object, templatesDir: string)
   }
 }
 
+/** Executors on their own, against real components: website generate + deploy, DNS apply + verify, DNS answers. */
+async function componentBenches(databaseUrl: string) {
+  emit({ bench: 'website_generate_deploy_acme', ...(await benchGenerateDeploy(ITERATIONS)), target_p50_ms: 150 });
+  emit({ bench: 'dns_powerdns_upsert_verify', ...(await benchPowerDnsUpsertVerify(ITERATIONS)), target_p50_ms: 50 });
+  const dns = await benchEmbeddedDns(databaseUrl);
+  emit({ bench: 'dns_embedded_udp_queries', queries: dns.queries, queries_per_s: round2(dns.queries_per_second), p50_ms: dns.p50_ms, p99_ms: dns.p99_ms, timeouts: dns.timeouts });
+}
+
 async function main() {
   const config = loadConfig({ ...process.env, PORT: '0', QUEUE_PREFIX: `bfbench_${process.pid}` });
   const acme = readFileSync(join(process.cwd(), 'templates/briefings/acme-consulting.json'), 'utf8');
@@ -76,6 +87,7 @@ async function main() {
   let domains = 0;
   const nextBriefing = () => ({ ...JSON.parse(acme.replaceAll('acme.example', `acme-${++domains}.example`)), dry_run: true });
   const system = await startAll(config);
+  await componentBenches(config.database.url);
   const client = new FactoryClient(system.url);
   try {
     // Warm-up: connection pools, JIT, template cache.
