@@ -7,6 +7,7 @@ import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { createGateway } from '../../apps/gateway/src/gateway-bootstrap';
 import { WebgenModule } from '../../apps/webgen/src/webgen.module';
 import { CONTACT_RATE_LIMIT } from '../../apps/gateway/src/sites/contact-rate-limiter';
+import { freePort } from '../support/net';
 import { startTestSystem } from '../support/system';
 import { currentTestEnv } from '../support/test-env';
 
@@ -24,7 +25,18 @@ describe('templates and site contact endpoints (gateway, real Redis and PostgreS
   };
 
   beforeAll(async () => {
-    system = await startTestSystem('sites');
+    // The contact endpoint serves deployed sites only, and a live deploy checks the site on the gateway's port.
+    system = await startTestSystem('sites', { PORT: String(await freePort()), SITE_SCREENSHOT: 'off' });
+    const site = 'contact-e2e.example';
+    const deployed = await call('POST', '/api/pipeline/execute', {
+      graph_id: 'contact-site',
+      business_intent_id: 'intent_contact_site',
+      nodes: [
+        { node_id: 'generate', node_type: 'website.generate', executor_params: { business_name: 'Contact GmbH', domain: site, pages: ['home', 'contact'], primary_color: '#1e40af' } },
+        { node_id: 'deploy', node_type: 'website.deploy', depends_on: ['generate'], executor_params: { domain: site } },
+      ],
+    });
+    expect(deployed.body).toMatchObject({ status: 'completed' });
   });
   afterAll(() => system?.stop());
 
@@ -57,6 +69,9 @@ describe('templates and site contact endpoints (gateway, real Redis and PostgreS
       const bad = await call('POST', `/api/v1/sites/${site}/contact`, { name: '', email: 'not-an-email', phone: 'call me' });
       expect(bad.status).toBe(400);
       expect(bad.body.details.map((d: any) => d.path).sort()).toEqual(['email', 'message', 'name', 'phone']);
+      const notOurs = await call('POST', '/api/v1/sites/never-deployed.example/contact', { name: 'Eve', email: 'eve@example.com', message: 'lead for a site nobody deployed' });
+      expect(notOurs.status).toBe(404);
+      expect(notOurs.body.message).toBe('no deployed site never-deployed.example');
 
       const stored = await call('POST', `/api/v1/sites/${site}/contact`, { name: 'Ada', email: 'ada@example.com', message: 'Hello <b>there</b>', phone: '', company: 'Analytical Engines' });
       expect(stored.status).toBe(201);
@@ -78,15 +93,15 @@ describe('templates and site contact endpoints (gateway, real Redis and PostgreS
       expect((await call('GET', `/api/v1/sites/${site}/contact-submissions?limit=0`)).status).toBe(400);
       expect((await call('GET', `/api/v1/sites/not_a_domain/contact-submissions`)).status).toBe(400);
 
-      // Three posts so far from this address; the limit counts every post in the window.
+      // Four posts so far from this address; the limit counts every post in the window.
       const valid = { name: 'Flood', email: 'flood@example.com', message: 'again' };
-      for (let i = 3; i < CONTACT_RATE_LIMIT.max; i++) expect((await call('POST', `/api/v1/sites/${site}/contact`, valid)).status).toBe(201);
+      for (let i = 4; i < CONTACT_RATE_LIMIT.max; i++) expect((await call('POST', `/api/v1/sites/${site}/contact`, valid)).status).toBe(201);
       const limited = await call('POST', `/api/v1/sites/${site}/contact`, valid);
       expect(limited.status).toBe(429);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(CONTACT_RATE_LIMIT.windowSeconds);
       expect(limited.body).toMatchObject({ statusCode: 429, error: 'Too Many Requests' });
-      expect((await call('GET', `/api/v1/sites/${site}/contact-submissions?limit=50`)).body.total).toBe(CONTACT_RATE_LIMIT.max - 1);
+      expect((await call('GET', `/api/v1/sites/${site}/contact-submissions?limit=50`)).body.total).toBe(CONTACT_RATE_LIMIT.max - 2);
     });
   });
 

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpException, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpException, HttpStatus, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ContactSubmissionListQuerySchema, ContactSubmissionSchema, SiteIdSchema } from '@bf/contracts';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
 import { ContactRateLimiter } from './contact-rate-limiter';
 import { ContactSubmissionsService, ContactSubmissionView } from './contact-submissions.service';
+import { DeployedSites } from './deployed-sites';
 
 const FORM_BODY_LIMIT = 64 * 1024;
 
@@ -18,6 +19,7 @@ export class ContactController {
   constructor(
     private readonly submissions: ContactSubmissionsService,
     private readonly limiter: ContactRateLimiter,
+    private readonly sites: DeployedSites,
   ) {}
 
   @Post(':siteId/contact')
@@ -30,6 +32,8 @@ export class ContactController {
       throw new HttpException({ message: `too many contact form posts from this address; retry in ${decision.retryAfterSeconds} s` }, HttpStatus.TOO_MANY_REQUESTS);
     }
     const siteId = validated(SiteIdSchema, rawSiteId, 'site_id');
+    // Only forms of sites we serve may post: nobody can fill the CRM with leads for a made-up site.
+    if (!(await this.sites.isDeployed(requestTenant(), siteId))) throw new NotFoundException(`no deployed site ${siteId}`);
     const fields = request.is('application/x-www-form-urlencoded') ? await readFormBody(request) : body;
     const submission = validated(ContactSubmissionSchema, fields, 'contact form');
     response.status(201);
