@@ -6,6 +6,7 @@ import { ConfigureIntegrationStep } from './configure-integration.step';
 import { CreateUsersStep } from './create-users.step';
 import { InstallCustomModuleStep } from './install-custom-module.step';
 import { InstallModulesStep } from './install-modules.step';
+import { OdooConnection } from './odoo-connection';
 import { OdooProcessor } from './odoo.processor';
 
 export const ODOO_STEPS = [InstallModulesStep, CreateUsersStep, ConfigureFiscalStep, ConfigureIntegrationStep, InstallCustomModuleStep];
@@ -13,6 +14,6 @@ export const ODOO_STEPS = [InstallModulesStep, CreateUsersStep, ConfigureFiscalS
 @Module({})
 export class OdooModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: OdooModule, imports: [CoreModule.forRuntime(runtime)], controllers: [OdooProcessor], providers: [StepRunner, ...ODOO_STEPS] };
+    return { module: OdooModule, imports: [CoreModule.forRuntime(runtime)], controllers: [OdooProcessor], providers: [StepRunner, OdooConnection, ...ODOO_STEPS] };
   }
 }

@@ -55,6 +55,10 @@ const EnvSchema = z.object({
   ODOO_DB: optional(z.string()),
   ODOO_USER: optional(z.string()),
   ODOO_PASSWORD: optional(z.string()),
+  /** An Odoo addons folder this system may write generated modules into (shared with the Odoo server); unset: modules are delivered as a zip only. */
+  ODOO_ADDONS_PATH: optional(z.string()),
+  ODOO_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  ODOO_MODULE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(300_000),
   WEB_TARGET: z.enum(['builtin', 'nginx']).default('builtin'),
   BUILTIN_HOST_URL: optional(z.string().url()),
   SITE_KEEP_RELEASES: z.coerce.number().int().min(1).max(100).default(5),
@@ -128,7 +132,7 @@ export interface AppConfig {
     logoFetch: { enabled: boolean; maxBytes: number; timeoutMs: number };
   };
   /** The user's Odoo, reached over XML-RPC; all null when none is configured. */
-  odoo: { url: string | null; db: string | null; user: string | null; password: string | null };
+  odoo: { url: string | null; db: string | null; user: string | null; password: string | null; addonsPath: string | null; timeoutMs: number; moduleTimeoutMs: number };
   /** Checks before a run starts: the free space DATA_DIR needs, and how long a probe of an external system may take. */
   preflight: { minFreeMb: number; timeoutMs: number };
   /** Seed 001 safe mode: nothing live runs; planning and dry runs keep working. */
@@ -193,7 +197,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       screenshotTimeoutMs: e.SITE_SCREENSHOT_TIMEOUT_MS,
       logoFetch: { enabled: e.LOGO_FETCH, maxBytes: e.LOGO_FETCH_MAX_BYTES, timeoutMs: e.LOGO_FETCH_TIMEOUT_MS },
     },
-    odoo: { url: e.ODOO_URL ?? null, db: e.ODOO_DB ?? null, user: e.ODOO_USER ?? null, password: e.ODOO_PASSWORD ?? null },
+    odoo: {
+      url: e.ODOO_URL ?? null,
+      db: e.ODOO_DB ?? null,
+      user: e.ODOO_USER ?? null,
+      password: e.ODOO_PASSWORD ?? null,
+      addonsPath: e.ODOO_ADDONS_PATH ? resolve(e.ODOO_ADDONS_PATH) : null,
+      timeoutMs: e.ODOO_TIMEOUT_MS,
+      moduleTimeoutMs: e.ODOO_MODULE_TIMEOUT_MS,
+    },
     preflight: { minFreeMb: e.PREFLIGHT_MIN_FREE_MB, timeoutMs: e.PREFLIGHT_TIMEOUT_MS },
     safeMode: e.SAFE_MODE,
   };
