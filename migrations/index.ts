@@ -14,6 +14,8 @@ import { CreateDnsZoneTables1795831200014 } from './1795831200014-CreateDnsZoneT
 import { ManyArtifactsPerStep1795831200015 } from './1795831200015-ManyArtifactsPerStep';
 import { CreateDnsChangeJournal1795831200016 } from './1795831200016-CreateDnsChangeJournal';
 import { AddStepDryRunReason1795831200017 } from './1795831200017-AddStepDryRunReason';
+import { TrackLeadDelivery1795831200018 } from './1795831200018-TrackLeadDelivery';
+import { CreateOdooChangeJournal1795831200019 } from './1795831200019-CreateOdooChangeJournal';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   ManyArtifactsPerStep1795831200015,
   CreateDnsChangeJournal1795831200016,
   AddStepDryRunReason1795831200017,
+  TrackLeadDelivery1795831200018,
+  CreateOdooChangeJournal1795831200019,
 ];

@@ -13,6 +13,7 @@ import { RawBullMqChain } from './raw-chain';
 import { emit, percentile, round2, round3, runConcurrently } from './stats';
 import { benchEmbeddedDns } from './dns-embedded';
 import { benchPowerDnsUpsertVerify } from './dns-powerdns';
+import { benchErpBranch } from './odoo-erp';
 import { benchGenerateDeploy } from './site-deploy';
 
 /**
@@ -73,6 +74,8 @@ async function templateRenderBenches(briefingJson: object, templatesDir: string)
 async function componentBenches(databaseUrl: string) {
   emit({ bench: 'website_generate_deploy_acme', ...(await benchGenerateDeploy(ITERATIONS)), target_p50_ms: 150 });
   emit({ bench: 'dns_powerdns_upsert_verify', ...(await benchPowerDnsUpsertVerify(ITERATIONS)), target_p50_ms: 50 });
+  const erp = await benchErpBranch(ITERATIONS);
+  emit({ bench: 'odoo_erp_branch', iterations: erp.iterations, p50_ms: erp.p50_ms, p99_ms: erp.p99_ms, step_p50_ms: erp.step_p50_ms, skipped: erp.skipped, failed: erp.failed, target_p50_ms: 200 });
   const dns = await benchEmbeddedDns(databaseUrl);
   emit({ bench: 'dns_embedded_udp_queries', queries: dns.queries, queries_per_s: round2(dns.queries_per_second), p50_ms: dns.p50_ms, p99_ms: dns.p99_ms, timeouts: dns.timeouts });
 }

@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Deserializer from 'xmlrpc/lib/deserializer';
 import { serializeFault, serializeMethodResponse } from 'xmlrpc/lib/serializer';
@@ -23,6 +25,8 @@ export interface OdooDoubleOptions {
   /** modules installed at start besides base */
   installed?: string[];
   latencyMs?: number;
+  /** A folder standing for the server's addons_path: update_list also lists the module folders found there. */
+  addonsPath?: string;
 }
 
 /** One XML-RPC call as the double understood it. */
@@ -50,16 +54,20 @@ export class OdooDouble {
   readonly calls: OdooDoubleCall[] = [];
   /** delay before every answer */
   latencyMs: number;
+  /** extra delay after a module install/uninstall is done, before answering: the server finishes work a client may stop waiting for */
+  moduleOperationDelayMs = 0;
   private http?: HttpDouble;
   private scheduledActionBusy = 0;
   private readonly pendingAddons: AddonSpec[] = [];
   private readonly models = new ModelRegistry().register(...MODELS);
   private readonly versionInfo: unknown[];
+  private readonly addonsPath?: string;
 
   private constructor(options: OdooDoubleOptions) {
     this.db = options.db ?? 'odoo';
     this.version = options.version ?? '17.0';
     this.latencyMs = options.latencyMs ?? 0;
+    this.addonsPath = options.addonsPath;
     const match = /^(saas~)?(\d+)\.(\d+)$/.exec(this.version);
     if (!match) throw new Error(`unsupported version ${this.version}`);
     const [major, minor] = [Number(match[2]), Number(match[3])];
@@ -129,6 +137,13 @@ export class OdooDouble {
     return this.store.insert('res.users', { name: login, login, password, active: true, lang: 'en_US', company_id: 1, [this.groupsField]: groups.map((xmlId) => this.xmlId(xmlId)) }).id;
   }
 
+  /** A posted journal item, optionally created by `login`: the company currency is then locked and that user can't be deleted. */
+  addJournalItem(login?: string): number {
+    const author = login ? this.user(login) : undefined;
+    if (login && !author) throw new Error(`the double has no user ${login}`);
+    return this.store.insert('account.move.line', { name: 'INV/2026/0001', create_uid: author?.id ?? 2 }).id;
+  }
+
   private async handle(request: RecordedRequest): Promise<{ status: number; body: string }> {
     if (this.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const service = /^\/xmlrpc\/2\/(common|object)$/.exec(request.path)?.[1];
@@ -142,6 +157,7 @@ export class OdooDouble {
       const result = service === 'common' ? this.common(method, params) : this.object(method, params, call);
       // xmlrpc.client.dumps(allow_none=False) can't marshal None
       if (result === undefined || result === null) throw OdooFault.python('TypeError', 'cannot marshal None unless allow_none is enabled', 'xmlrpc/client.py", line 535, in dump_nil');
+      if (this.moduleOperationDelayMs && /^button_immediate_(un)?install$/.test(call.modelMethod ?? '')) await new Promise((resolve) => setTimeout(resolve, this.moduleOperationDelayMs));
       return { status: 200, body: serializeMethodResponse(result) };
     } catch (error) {
       const fault = error instanceof OdooFault ? error : OdooFault.python(error instanceof Error ? error.constructor.name : 'Exception', error instanceof Error ? error.message : String(error));
@@ -192,7 +208,8 @@ export class OdooDouble {
       isInstalled: (module) => this.moduleState(module) === 'installed',
       takeScheduledActionBusy: () => this.scheduledActionBusy > 0 && this.scheduledActionBusy-- > 0,
       updateModuleList: () => {
-        const added = this.pendingAddons.splice(0);
+        const onDisk = this.addonsPath ? scanAddonsFolder(this.addonsPath).filter((addon) => !this.store.find('ir.module.module', (module) => module.name === addon.name)) : [];
+        const added = [...this.pendingAddons.splice(0), ...onDisk];
         for (const addon of added) this.store.insert('ir.module.module', { name: addon.name, shortdesc: addon.shortdesc, state: 'uninstalled', depends: addon.depends ?? ['base'] });
         return [0, added.length];
       },
@@ -204,6 +221,24 @@ export class OdooDouble {
       throw OdooFault.python('psycopg2.OperationalError', `connection to server failed: FATAL:  database "${String(db)}" does not exist`, 'odoo/sql_db.py", line 638, in borrow');
     }
   }
+}
+
+/**
+ * Module folders as Odoo's get_modules sees them: a folder with a
+ * __manifest__.py. The manifest is read with patterns good enough for
+ * generated ones (a name string, a depends list of strings), not Python.
+ */
+function scanAddonsFolder(root: string): AddonSpec[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, '__manifest__.py')))
+    .map((entry) => {
+      const manifest = readFileSync(join(root, entry.name, '__manifest__.py'), 'utf8');
+      const name = /['"]name['"]\s*:\s*(['"])((?:\\.|(?!\1).)*)\1/.exec(manifest)?.[2] ?? entry.name;
+      const dependsList = /['"]depends['"]\s*:\s*\[([^\]]*)\]/.exec(manifest)?.[1] ?? '';
+      const depends = [...dependsList.matchAll(/['"]([\w.]+)['"]/g)].map((match) => match[1]);
+      return { name: entry.name, shortdesc: name, depends: depends.length ? depends : ['base'] };
+    });
 }
 
 function decodeCall(xml: string): Promise<[string, unknown[]]> {

@@ -7,7 +7,8 @@ import { eventually, startTestSystem } from '../support/system';
 import { freePort } from '../support/net';
 
 const DOMAIN = 'mixed-run.example';
-const LIVE_ACTIONS = ['website.generate', 'website.deploy', 'dns.configure'];
+/** What runs live on a system without an Odoo: the website, DNS, and the validation (whose Odoo checks skip themselves). */
+const LIVE_ACTIONS = ['website.generate', 'website.deploy', 'dns.configure', 'validation.run'];
 
 /** The sample briefing (website, DNS, ERP, integration, validation) on a domain of this suite's own, asking for a live run. */
 function briefing() {
@@ -59,12 +60,12 @@ describe('a run live for the configured targets and dry-run for the rest (gatewa
     expect(planned.status).toBe(201);
     const planId = planned.body.plan_id;
     const dryIds = planned.body.steps.filter((step: any) => !LIVE_ACTIONS.includes(step.action)).map((step: any) => step.step_id);
-    expect(dryIds).toHaveLength(5);
+    expect(dryIds).toHaveLength(4);
 
     // Without the opt-in nothing changes: 422 naming the steps that cannot run live, and the way out.
     const refused = await call('POST', `/api/factory/execute?plan_id=${planId}&confirm=true`);
     expect(refused.status).toBe(422);
-    for (const action of ['odoo.install_modules', 'odoo.create_users', 'odoo.configure_fiscal', 'integration.configure', 'validation.run']) expect(refused.body.message).toContain(action);
+    expect(refused.body.message).toContain('the plan has Odoo steps but Odoo is not configured');
     expect(refused.body.message).toContain('dry_run_unavailable=true');
     expect((await call('POST', `/api/factory/execute?plan_id=${planId}&confirm=true&dry_run_unavailable=maybe`)).status).toBe(400);
     expect((await call('GET', `/api/factory/${planId}`)).body).toMatchObject({ status: 'draft', run: null });
@@ -77,7 +78,7 @@ describe('a run live for the configured targets and dry-run for the rest (gatewa
     const checks = new Map(started.body.preflight.checks.map((check: any) => [check.check, check]));
     expect(checks.get('odoo')).toMatchObject({ passed: true, detail: expect.stringContaining('not probed') });
     expect(checks.get('live:odoo.install_modules')).toMatchObject({ passed: true, detail: expect.stringContaining('will run as a dry run: Odoo is not configured') });
-    expect(checks.get('mode')).toMatchObject({ detail: expect.stringContaining('except by 5 step(s)') });
+    expect(checks.get('mode')).toMatchObject({ detail: expect.stringContaining('except by 4 step(s)') });
 
     const done = await eventually(async () => {
       const view = (await call('GET', `/api/factory/${planId}`)).body;
@@ -91,8 +92,12 @@ describe('a run live for the configured targets and dry-run for the rest (gatewa
     }
     expect(done.run.dry_run_steps.map((step: any) => step.step_id)).toEqual(dryIds);
     const reasonOf = new Map(done.run.dry_run_steps.map((step: any) => [step.name, step.reason]));
-    expect(reasonOf.get('Install Odoo Modules')).toBe('Odoo is not configured (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD not set); odoo.install_modules has no live mode in this version (dry_run_unavailable=true)');
-    expect(reasonOf.get('Final Validation')).toBe('validation.run has no live mode in this version (dry_run_unavailable=true)');
+    expect(reasonOf.get('Install Odoo Modules')).toBe('Odoo is not configured (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD not set) (dry_run_unavailable=true)');
+    expect(reasonOf.has('Final Validation')).toBe(false);
+    // The validation ran live: the website and DNS checks passed, the Odoo ones say why they were skipped.
+    const validation = done.steps.find((step: any) => step.action === 'validation.run').result;
+    expect(validation.checks.filter((check: any) => check.passed === true).map((check: any) => check.check).sort()).toEqual(['dns_answer', 'website_http_200']);
+    expect(validation.checks.filter((check: any) => check.passed === null).map((check: any) => check.check).sort()).toEqual(['integration_roundtrip', 'odoo_login']);
 
     // The live steps really changed the local targets.
     expect(await statusWithHost(webPort, DOMAIN)).toBe(200);

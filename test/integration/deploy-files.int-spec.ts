@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = join(__dirname, '../..');
@@ -25,6 +26,30 @@ describe('deploy files', () => {
     const withPowerDns = execFileSync('docker-compose', ['--profile', 'powerdns', 'config'], { cwd: root, env: { ...process.env, PDNS_API_KEY: 'compose-check-key' } }).toString();
     expect(withPowerDns).toMatch(/^  powerdns:\n(    .*\n)*    profiles:\n    - powerdns$/m);
     expect(withPowerDns).toMatch(/--api-key=compose-check-key/);
+  });
+
+  withTool('docker-compose')('the odoo profile adds Odoo 17 and its database, sharing the generated-addons volume with the odoo worker', () => {
+    const env = { ...process.env, ODOO_URL: 'http://odoo-server:8069', ODOO_DB: 'odoo', ODOO_USER: 'admin', ODOO_PASSWORD: 'compose-check-pw', ODOO_ADDONS_PATH: '/mnt/generated-addons' };
+    execFileSync('docker-compose', ['--profile', 'odoo', 'config', '-q'], { cwd: root, env });
+    const config = execFileSync('docker-compose', ['--profile', 'odoo', 'config'], { cwd: root, env }).toString();
+    const service = (name: string) => new RegExp(`^  ${name}:\\n((?:    .*\\n|\\s*\\n)*)`, 'm').exec(config)?.[1] ?? '';
+    const server = service('odoo-server');
+    expect(server).toMatch(/^    image: odoo:17$/m);
+    expect(server).toMatch(/^    profiles:\n    - odoo$/m);
+    expect(server).toMatch(/HOST: odoo-db/);
+    expect(server).toMatch(/- odoo-generated-addons:\/mnt\/generated-addons:ro/);
+    expect(server).toMatch(/--addons-path=\/mnt\/extra-addons,\/mnt\/generated-addons/);
+    expect(service('odoo-db')).toMatch(/^    profiles:\n    - odoo$/m);
+    const worker = service('odoo');
+    expect(worker).toMatch(/ODOO_URL: http:\/\/odoo-server:8069/);
+    expect(worker).toMatch(/ODOO_ADDONS_PATH: \/mnt\/generated-addons/);
+    expect(worker).toMatch(/- odoo-generated-addons:\/mnt\/generated-addons:rw/);
+    // the password reaches the worker from the environment only
+    expect(readFileSync(join(root, 'docker-compose.yml'), 'utf8')).not.toMatch(/compose-check-pw/);
+    expect(worker).toMatch(/ODOO_PASSWORD: compose-check-pw/);
+    // the default stack neither starts Odoo nor points the worker at it
+    const defaults = execFileSync('docker-compose', ['config'], { cwd: root, env: { ...process.env, POSTGRES_PASSWORD: 'x' } }).toString();
+    expect(/^  odoo:\n((?:    .*\n)*)/m.exec(defaults)?.[1]).toMatch(/ODOO_URL: ''/);
   });
 
   withTool('promtool')('deploy/prometheus/prometheus.yml passes promtool', () => {

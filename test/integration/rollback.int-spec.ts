@@ -104,17 +104,26 @@ describe('rollback and cancel (PostgreSQL)', () => {
     expect(completed).toMatchObject({ success: false, metadata: { errors: [{ step_id: id(2), error: 'Odoo refused to uninstall' }] } });
   });
 
-  it('records live steps that cannot be reversed (fiscal settings) as manual restoration, without dispatching them', async () => {
+  it('still asks a step marked not fully reversible (fiscal settings) to restore what it can; what it cannot makes the rollback partial', async () => {
+    const { planId, runId, id } = await startRun({ dryRun: false });
+    for (const n of [1, 2, 3, 4]) await advancer.apply(report(runId, id(n), 'completed', false));
+    expect(compensating(await advancer.requestRollback(tenantId, planId, null))).toEqual([id(4)]);
+    // Reverse completion order: the fiscal step (3) is dispatched like any other, its executor decides what it can restore.
+    expect(compensating(await advancer.apply(report(runId, id(4), 'rolled_back')))).toEqual([id(3)]);
+    expect(compensating(await advancer.apply({ ...report(runId, id(3), 'rollback_failed'), error: { message: 'needs manual restoration: company currency (journal items exist)' } } as StepReport))).toEqual([id(2)]);
+    await advancer.apply(report(runId, id(2), 'rolled_back'));
+    await advancer.apply(report(runId, id(1), 'rolled_back'));
+    const fiscal = await dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId, stepId: id(3) });
+    expect(fiscal).toMatchObject({ rollbackStatus: 'failed', rollbackError: { message: 'needs manual restoration: company currency (journal items exist)' } });
+    expect(await planStatus(planId)).toBe('partially_rolled_back');
+  });
+
+  it('rolls back fully when the fiscal step could restore everything it changed', async () => {
     const { planId, runId, id } = await startRun({ dryRun: false });
     for (const n of [1, 2, 3, 4]) await advancer.apply(report(runId, id(n), 'completed', false));
     await advancer.requestRollback(tenantId, planId, null);
-    await advancer.apply(report(runId, id(4), 'rolled_back'));
-    // Fiscal (3) completed before users (2) here, so users come next; fiscal is then skipped as manual.
-    expect(compensating(await advancer.apply(report(runId, id(2), 'rolled_back')))).toEqual([id(1)]);
-    await advancer.apply(report(runId, id(1), 'rolled_back'));
-    const fiscal = await dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId, stepId: id(3) });
-    expect(fiscal).toMatchObject({ rollbackStatus: 'failed', rollbackError: { message: expect.stringMatching(/manual restoration required/) } });
-    expect(await planStatus(planId)).toBe('partially_rolled_back');
+    for (const n of [4, 3, 2, 1]) await advancer.apply(report(runId, id(n), 'rolled_back'));
+    expect(await planStatus(planId)).toBe('rolled_back');
   });
 
   it('auto-rolls back after a failure, but only once the steps still in flight have finished', async () => {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CoreModule, Runtime } from '@bf/runtime';
 import { StepRunner } from '@bf/step-sdk';
+import { OdooConnection } from '../../odoo/src/odoo-connection';
 import { EvidencePackService } from './evidence-pack.service';
 import { EvidenceProcessor } from './evidence.processor';
 import { ValidateRunStep } from './validate-run.step';
@@ -12,7 +13,7 @@ export class EvidenceModule {
       module: EvidenceModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [EvidenceProcessor],
-      providers: [StepRunner, ValidateRunStep, EvidencePackService],
+      providers: [StepRunner, OdooConnection, ValidateRunStep, EvidencePackService],
     };
   }
 }

@@ -1,11 +1,26 @@
-import { liveUnavailableReason } from '@bf/contracts';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@bf/config';
+import { Integration } from '@bf/contracts';
 import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
+import { LeadDelivery } from './crm/lead-delivery';
+import { LeadRouting, odooTarget } from './crm/lead-routing';
+import { liveCompleted, runStepModes } from './crm/run-steps';
+import { asStepError, OdooConnection } from './odoo-connection';
+
+const LEADS_STAY = 'crm.lead records already created in Odoo stay: they are the business’s data now';
 
 /** Seed 000 step "Configure Integration": the website's contact form creates CRM leads. */
 @Injectable()
 export class ConfigureIntegrationStep implements StepExecutor {
   readonly action = 'integration.configure' as const;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connection: OdooConnection,
+    private readonly delivery: LeadDelivery,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async dryRun(context: StepContext): Promise<StepOutcome> {
     const { type, name } = context.parameters as { type: string; name: string };
@@ -17,18 +32,102 @@ export class ConfigureIntegrationStep implements StepExecutor {
     return {
       result: {
         mode: 'dry_run',
-        would: `accept ${String(site ?? 'the site')}'s contact form and create crm.lead records from it`,
+        would: `route ${String(site ?? 'the site')}'s contact form submissions to Odoo as crm.lead records, delivering those already stored`,
         integration: name,
       },
       outputs: { [`integration_${context.stepId}`]: 'configured' },
     };
   }
 
-  async rollback(context: StepContext): Promise<StepOutcome> {
-    return dryRunCompensation(this.action, context, 'remove the webhook and API connection this step created');
+  async execute(context: StepContext): Promise<StepOutcome> {
+    const integration = context.parameters as Integration;
+    if (integration.type !== 'contact_form' || integration.source !== 'website' || integration.target !== 'odoo') {
+      throw new PermanentStepError(`integration '${integration.name}': only website → odoo contact_form integrations run live (got ${integration.source} → ${integration.target} ${integration.type})`);
+    }
+    const site = await this.liveSite(context);
+    await this.requireCrm();
+    const { url, db } = odooTarget(this.config);
+    const { route, previous } = await new LeadRouting(this.dataSource).activate({
+      tenantId: context.tenantId,
+      siteId: site,
+      target: 'odoo.crm_lead',
+      odooUrl: url!,
+      odooDb: db!,
+      runId: context.runId,
+      stepId: context.stepId,
+    });
+    const backlog = await this.deliverBacklog(context.tenantId, site);
+    return {
+      result: {
+        mode: 'live',
+        integration: integration.name,
+        site,
+        target: { model: 'crm.lead', odoo_url: url, odoo_db: db },
+        active_from: route.activeFrom.toISOString(),
+        ...(previous ? { superseded: { run_id: previous.runId, step_id: previous.stepId, odoo_url: previous.odooUrl, odoo_db: previous.odooDb } } : {}),
+        backlog,
+      },
+      outputs: { [`integration_${context.stepId}`]: 'configured' },
+    };
   }
 
-  async execute(): Promise<StepOutcome> {
-    throw new PermanentStepError(liveUnavailableReason(this.action)!);
+  /**
+   * Removes the routing; submissions keep being stored and are marked
+   * undelivered. Leads are never deleted: salespeople may already be working them.
+   */
+  async rollback(context: StepContext, previous: StepOutcome): Promise<StepOutcome> {
+    if (context.dryRun) return dryRunCompensation(this.action, context, 'stop routing the contact form to the CRM');
+    const site = previous.result.site as string | undefined;
+    if (!site) return { result: { mode: 'live', undone: 'nothing: the step recorded no site', kept: LEADS_STAY } };
+    const removed = await new LeadRouting(this.dataSource).remove(context.tenantId, site, context.runId, context.stepId);
+    const marked: [unknown, number] = await this.dataSource.query(`UPDATE contact_submissions SET status = 'undelivered' WHERE tenant_id = $1 AND site_id = $2 AND status = 'received'`, [context.tenantId, site]);
+    const [{ count: delivered }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM contact_submissions WHERE tenant_id = $1 AND site_id = $2 AND status = 'delivered'`, [context.tenantId, site]);
+    return {
+      result: {
+        mode: 'live',
+        site,
+        undone: removed
+          ? `${site}'s contact form no longer creates crm.lead records; new submissions are stored and marked undelivered`
+          : `nothing: ${site}'s routing was already removed or now belongs to a later run`,
+        submissions_marked_undelivered: Number(marked[1] ?? 0),
+        kept: LEADS_STAY,
+        leads_kept: delivered,
+      },
+    };
+  }
+
+  /** The site must be the one this run deployed for real: a dry-run deploy serves no form. */
+  private async liveSite(context: StepContext): Promise<string> {
+    const site = context.runState.deployed_domain;
+    if (typeof site !== 'string' || !site) throw new PermanentStepError('no deployed site in this run: the website.deploy step must run first');
+    const deploys = liveCompleted(await runStepModes(this.dataSource, context.tenantId, context.runId), 'website.deploy');
+    if (!deploys.some((step) => step.parameters.domain === site)) {
+      throw new PermanentStepError(`${site} was not deployed live by this run, so its contact form does not exist to be routed`);
+    }
+    return site;
+  }
+
+  private async requireCrm(): Promise<void> {
+    try {
+      const crm = await this.connection.api().findModule('crm');
+      if (crm?.state !== 'installed') throw new PermanentStepError(`Odoo's crm module is ${crm?.state ?? 'unknown to the server'}, not installed: install it before routing leads to it`);
+    } catch (error) {
+      throw asStepError(error);
+    }
+  }
+
+  /** Submissions stored before the routing existed go out now; one that fails is recorded on its row and listed, not fatal. */
+  private async deliverBacklog(tenantId: string, site: string): Promise<{ delivered: number; failed: Array<{ submission_id: string; error: string }> }> {
+    const failed: Array<{ submission_id: string; error: string }> = [];
+    let delivered = 0;
+    for (const submission of await this.delivery.pending(tenantId, site)) {
+      try {
+        const outcome = await this.delivery.deliver({ tenantId, submissionId: submission.id }, true);
+        if (outcome.outcome !== 'not_routed') delivered++;
+      } catch (error) {
+        failed.push({ submission_id: submission.id, error: (error as Error).message });
+      }
+    }
+    return { delivered, failed };
   }
 }

@@ -4,6 +4,8 @@ import { StepRunner } from '@bf/step-sdk';
 import { ConfigureFiscalStep } from './configure-fiscal.step';
 import { ConfigureIntegrationStep } from './configure-integration.step';
 import { CreateUsersStep } from './create-users.step';
+import { CUSTOM_MODULE_GENERATOR_PROVIDER, CustomModuleTemplatesCheck } from './custom-module/custom-module.providers';
+import { LeadDelivery } from './crm/lead-delivery';
 import { InstallCustomModuleStep } from './install-custom-module.step';
 import { InstallModulesStep } from './install-modules.step';
 import { OdooConnection } from './odoo-connection';
@@ -14,6 +16,6 @@ export const ODOO_STEPS = [InstallModulesStep, CreateUsersStep, ConfigureFiscalS
 @Module({})
 export class OdooModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: OdooModule, imports: [CoreModule.forRuntime(runtime)], controllers: [OdooProcessor], providers: [StepRunner, OdooConnection, ...ODOO_STEPS] };
+    return { module: OdooModule, imports: [CoreModule.forRuntime(runtime)], controllers: [OdooProcessor], providers: [StepRunner, OdooConnection, LeadDelivery, CUSTOM_MODULE_GENERATOR_PROVIDER, CustomModuleTemplatesCheck, ...ODOO_STEPS] };
   }
 }

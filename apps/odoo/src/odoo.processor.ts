@@ -5,6 +5,7 @@ import { StepRunner } from '@bf/step-sdk';
 import { ConfigureFiscalStep } from './configure-fiscal.step';
 import { ConfigureIntegrationStep } from './configure-integration.step';
 import { CreateUsersStep } from './create-users.step';
+import { LeadDelivery, LeadDeliveryResult } from './crm/lead-delivery';
 import { InstallCustomModuleStep } from './install-custom-module.step';
 import { InstallModulesStep } from './install-modules.step';
 
@@ -17,6 +18,7 @@ export class OdooProcessor {
     private readonly configureFiscal: ConfigureFiscalStep,
     private readonly configureIntegration: ConfigureIntegrationStep,
     private readonly installCustomModule: InstallCustomModuleStep,
+    private readonly leadDelivery: LeadDelivery,
   ) {}
 
   @JobHandler('odoo', 'odoo.install_modules')
@@ -42,6 +44,12 @@ export class OdooProcessor {
   @JobHandler('odoo', 'integration.configure')
   configureOdooIntegration(payload: JobPayload<'odoo', 'integration.configure'>, job: JobContext): Promise<StepJobResult> {
     return this.runner.run(this.configureIntegration, payload, job);
+  }
+
+  /** A contact form submission stored by the gateway for a site whose form routes to the CRM. */
+  @JobHandler('odoo', 'crm.deliver_lead')
+  deliverLead(payload: JobPayload<'odoo', 'crm.deliver_lead'>, job: JobContext): Promise<LeadDeliveryResult> {
+    return this.leadDelivery.deliver(payload, job.isLastAttempt);
   }
 
   /** Compensation of any step this worker runs, chosen by the step's action. */

@@ -67,6 +67,15 @@ const rollbackJob = () =>
     retry: { attempts: 5, backoffMs: 1000, timeoutMs: 120_000 },
   });
 
+/** Ids only: the worker re-reads the submission, so a redelivered job sees whether it was already delivered. */
+export const LeadDeliveryPayloadSchema = z.object({ tenantId: id, submissionId: id });
+export type LeadDeliveryPayload = z.infer<typeof LeadDeliveryPayloadSchema>;
+
+/** Deterministic id of a submission's delivery job: storing it twice enqueues once. */
+export function leadDeliveryJobId(submissionId: string): string {
+  return `lead.${submissionId}`;
+}
+
 export const JOB_CATALOGUE = {
   intent: {
     'intent.resolve': job({
@@ -99,6 +108,13 @@ export const JOB_CATALOGUE = {
     'odoo.install_custom_module': stepJob(),
     'integration.configure': stepJob(),
     'step.rollback': rollbackJob(),
+    /** One stored contact form submission → one crm.lead in the configured Odoo. */
+    'crm.deliver_lead': job({
+      payload: LeadDeliveryPayloadSchema,
+      result: z.object({ outcome: z.enum(['delivered', 'already_delivered', 'not_routed']), leadId: z.number().int().nullable() }),
+      // An Odoo restart or upgrade can take minutes: more tries and a longer backoff than a step.
+      retry: { attempts: 5, backoffMs: 2000, timeoutMs: 60_000 },
+    }),
   },
   evidence: {
     'validation.run': stepJob(),

@@ -126,7 +126,7 @@ export type Plan = z.infer<typeof PlanSchema>;
  * `dry_run: false`) that needs any other action is refused before it starts,
  * with this reason, rather than failing half-way.
  */
-export const LIVE_CAPABLE_ACTIONS: readonly StepAction[] = ['website.generate', 'website.deploy', 'dns.configure'];
+export const LIVE_CAPABLE_ACTIONS: readonly StepAction[] = ['website.generate', 'website.deploy', 'dns.configure', 'odoo.install_modules', 'odoo.create_users', 'odoo.configure_fiscal', 'odoo.install_custom_module', 'integration.configure', 'validation.run'];
 
 export function liveUnavailableReason(action: StepAction): string | null {
   return LIVE_CAPABLE_ACTIONS.includes(action)

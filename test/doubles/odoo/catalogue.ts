@@ -47,6 +47,7 @@ export const GROUPS: Array<[string, string]> = [
   ['project.group_project_manager', 'Administrator'],
   ['hr_timesheet.group_hr_timesheet_user', 'User: own timesheets only'],
   ['stock.group_stock_user', 'User'],
+  ['stock.group_stock_manager', 'Administrator'],
 ];
 
 const LANGUAGES: Array<[string, string, boolean]> = [
@@ -58,6 +59,18 @@ const LANGUAGES: Array<[string, string, boolean]> = [
 ];
 
 const CURRENCIES = ['USD', 'EUR', 'GBP', 'CHF'];
+/** Odoo ships every currency but activates few: these start inactive. */
+const INACTIVE_CURRENCIES = ['SEK', 'JPY'];
+const COUNTRIES: Array<[string, string]> = [
+  ['US', 'United States'],
+  ['DE', 'Germany'],
+  ['FR', 'France'],
+  ['GB', 'United Kingdom'],
+  ['CH', 'Switzerland'],
+  ['NL', 'Netherlands'],
+  ['ES', 'Spain'],
+  ['SE', 'Sweden'],
+];
 const MODULE_STATES: ModuleState[] = ['uninstallable', 'uninstalled', 'installed', 'to upgrade', 'to remove', 'to install'];
 
 function requireAdmin(env: CallEnv): void {
@@ -122,6 +135,11 @@ const irModule: ModelDef = {
   methods: {
     button_immediate_install: (env, [ids]) => moduleOperation(env, ids, (inner, module) => installModule(inner.store, module)),
     button_immediate_uninstall: (env, [ids]) => moduleOperation(env, ids, (inner, module) => uninstallModule(inner.store, module)),
+    // reloads an installed module's code and data; the double keeps no module content, so only the state rules apply
+    button_immediate_upgrade: (env, [ids]) =>
+      moduleOperation(env, ids, (_inner, module) => {
+        if (module.state !== 'installed') throw OdooFault.user(`Can not upgrade module "${String(module.name)}". It is not installed.`);
+      }),
     update_list: (env) => {
       requireAdmin(env);
       return env.updateModuleList();
@@ -167,6 +185,12 @@ const resUsers: ModelDef = {
   },
   beforeUnlink: (env, user) => {
     if (user.id <= 2) throw OdooFault.user('You can not remove the admin user as it is used internally for resources created by Odoo (updates, module installation, ...)');
+    // records created by the user keep a foreign key to it (create_uid, ondelete restrict in effect): PostgreSQL refuses, Odoo says archive
+    if (env.store.all('account.move.line').some((line) => line.create_uid === user.id)) {
+      throw OdooFault.user(
+        'The operation cannot be completed: another model requires the record being deleted. If possible, archive it instead.\n\nModel: Journal Item (account.move.line), Constraint: account_move_line_create_uid_fkey',
+      );
+    }
   },
 };
 
@@ -204,6 +228,7 @@ const resCompany: ModelDef = {
   fields: () => ({
     name: { type: 'char', required: true },
     currency_id: { type: 'many2one', relation: 'res.currency', required: true },
+    country_id: { type: 'many2one', relation: 'res.country' },
     fiscalyear_last_day: { type: 'integer', module: 'account', default: 31 },
     fiscalyear_last_month: { type: 'selection', module: 'account', selection: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10', '11', '12'], default: '12' },
   }),
@@ -220,6 +245,20 @@ const resCompany: ModelDef = {
   },
 };
 
+const resCountry: ModelDef = {
+  name: 'res.country',
+  description: 'Country',
+  fields: () => ({ name: { type: 'char', required: true }, code: { type: 'char' } }),
+};
+
+/** Only whether journal items exist matters here (currency changes, deleting their author). */
+const accountMoveLine: ModelDef = {
+  name: 'account.move.line',
+  description: 'Journal Item',
+  module: 'account',
+  fields: () => ({ name: { type: 'char' }, create_uid: { type: 'many2one', relation: 'res.users' } }),
+};
+
 const crmLead: ModelDef = {
   name: 'crm.lead',
   description: 'Lead/Opportunity',
@@ -229,13 +268,15 @@ const crmLead: ModelDef = {
     contact_name: { type: 'char' },
     email_from: { type: 'char' },
     phone: { type: 'char' },
+    // the "Company Name" of a lead not yet linked to a partner
+    partner_name: { type: 'char' },
     description: { type: 'html' },
     type: { type: 'selection', selection: ['lead', 'opportunity'], default: 'lead' },
     active: { type: 'boolean', default: true },
   }),
 };
 
-export const MODELS: ModelDef[] = [irModule, irModelData, resGroups, resUsers, resLang, languageWizard, resCurrency, resCompany, crmLead];
+export const MODELS: ModelDef[] = [irModule, irModelData, resGroups, resUsers, resLang, languageWizard, resCurrency, resCompany, crmLead, resCountry, accountMoveLine];
 
 export interface SeedOptions {
   edition: 'community' | 'enterprise';
@@ -254,6 +295,8 @@ export function seed(store: RecordStore, options: SeedOptions): void {
   const modules = (name: string) => store.find('ir.module.module', (module) => module.name === name)!;
   installModule(store, modules('base'));
   for (const code of CURRENCIES) store.insert('res.currency', { name: code, active: true });
+  for (const code of INACTIVE_CURRENCIES) store.insert('res.currency', { name: code, active: false });
+  for (const [code, name] of COUNTRIES) store.insert('res.country', { code, name });
   store.insert('res.company', { name: 'My Company', currency_id: 1, fiscalyear_last_day: 31, fiscalyear_last_month: '12' });
   for (const [code, name, active] of LANGUAGES) store.insert('res.lang', { code, name, active });
   const admin = [groupId(store, 'base.group_user'), groupId(store, 'base.group_erp_manager'), groupId(store, 'base.group_system')];

@@ -183,7 +183,8 @@ function dryRunStepsOf(steps: PlanStepEntity[], modes: Map<string, StepMode>): D
  * `offerMixed`: a live briefing run that was not asked to dry-run what cannot run live is told it may.
  */
 export function preflightFailed(preflight: PreflightReport, offerMixed = false): UnprocessableEntityException {
-  const hint = offerMixed && preflight.checks.some((check) => !check.passed && check.check.startsWith('live:'))
+  // Only what a dry run can stand in for: a step without a live mode, or an Odoo that isn't configured.
+  const hint = offerMixed && preflight.checks.some((check) => !check.passed && (check.check.startsWith('live:') || (check.check === 'odoo' && /not configured/.test(check.detail))))
     ? ' (to run the other steps live and these as dry runs, execute with dry_run_unavailable=true)'
     : '';
   return new UnprocessableEntityException({

@@ -17,10 +17,12 @@ describe(StepModePolicy.name, () => {
 
   it('with the opt-in, dry-runs only what cannot run live here, saying why', () => {
     expect(policy().modeOf(live, 'website.deploy')).toEqual({ dryRun: false, reason: null });
-    expect(policy().modeOf(live, 'odoo.create_users').reason).toBe('Odoo is not configured (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD not set); odoo.create_users has no live mode in this version (dry_run_unavailable=true)');
-    expect(policy({ ODOO_URL: ODOO.ODOO_URL }).liveBlockers('integration.configure')).toEqual(['Odoo is not configured (ODOO_DB, ODOO_USER, ODOO_PASSWORD not set)', 'integration.configure has no live mode in this version']);
-    expect(policy(ODOO).liveBlockers('odoo.create_users')).toEqual(['odoo.create_users has no live mode in this version']);
-    expect(policy().liveBlockers('validation.run')).toEqual(['validation.run has no live mode in this version']);
+    expect(policy().modeOf(live, 'odoo.create_users').reason).toBe('Odoo is not configured (ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD not set) (dry_run_unavailable=true)');
+    expect(policy({ ODOO_URL: ODOO.ODOO_URL }).liveBlockers('integration.configure')).toEqual(['Odoo is not configured (ODOO_DB, ODOO_USER, ODOO_PASSWORD not set)']);
+    expect(policy(ODOO).liveBlockers('odoo.create_users')).toEqual([]);
+    expect(policy(ODOO).modeOf(live, 'odoo.create_users')).toEqual({ dryRun: false, reason: null });
+    // Validation runs live without an Odoo: its Odoo checks skip themselves when the Odoo steps ran dry.
+    expect(policy().liveBlockers('validation.run')).toEqual([]);
   });
 });
 
@@ -33,7 +35,8 @@ describe('preflight of a run with dry-run steps', () => {
       { check: 'live:website.generate', passed: true, detail: 'Step 1 can run live' },
       { check: 'live:odoo.install_modules', passed: true, detail: 'Step 2 will run as a dry run: Odoo is not configured' },
     ]);
-    expect((await new LiveCapabilityCheck().run(subject))[1].passed).toBe(false);
+    // Every action has a live mode now: without the opt-in the Odoo step is planned live, and the odoo check (not this one) refuses it.
+    expect((await new LiveCapabilityCheck().run(subject))[1]).toEqual({ check: 'live:odoo.install_modules', passed: true, detail: 'Step 2 can run live' });
   });
 
   it('does not probe Odoo when every Odoo step runs dry', async () => {

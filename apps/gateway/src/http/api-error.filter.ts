@@ -26,7 +26,9 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return throwError(() => exception);
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.toApiError(exception);
-    if (body.statusCode >= 500) this.log.error({ err: exception }, 'unhandled error');
+    // A deliberate 5xx (503 in SAFE_MODE, 502 from a provider) is an answer, not a crash: no stack for it.
+    if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.log.error({ err: exception }, 'unhandled error');
+    else if (body.statusCode >= 500) this.log.warn({ status: body.statusCode, message: body.message }, 'answered with a server-side error');
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
 

@@ -88,30 +88,20 @@ export class RunSettler {
 
   /**
    * The next compensation to run, 'waiting' while one is dispatched, or null when
-   * all are done. A live step that cannot be reversed is recorded as a failed
-   * compensation (manual restoration) without dispatching anything.
+   * all are done. A step the catalogue marks as not fully reversible (fiscal
+   * settings) is dispatched too: its executor restores what it safely can and
+   * fails its compensation naming what needs manual restoration, which leaves
+   * the run partially rolled back.
    */
   private async nextCompensation(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[]): Promise<Compensation | 'waiting' | null> {
     const stepRuns = manager.getRepository(StepRunEntity);
     if (await stepRuns.countBy({ runId: run.id, rollbackStatus: 'dispatched' })) return 'waiting';
-    for (;;) {
-      const next = await stepRuns.findOne({ where: { runId: run.id, rollbackStatus: 'pending' }, order: { rollbackOrder: 'ASC' } });
-      if (!next) return null;
-      const step = steps.find((candidate) => candidate.stepId === next.stepId)!;
-      if (!step.rollbackPossible && next.dryRun === false) {
-        await this.recordManual(manager, run, step);
-        continue;
-      }
-      await stepRuns.update({ runId: run.id, stepId: next.stepId }, { rollbackStatus: 'dispatched' });
-      await this.recordDispatched(manager, run, step, next.rollbackOrder);
-      return { stepId: step.stepId, action: step.action };
-    }
-  }
-
-  private async recordManual(manager: EntityManager, run: RunEntity, step: PlanStepEntity): Promise<void> {
-    const message = `'${step.name}' cannot be rolled back automatically: manual restoration required (${step.rollbackSteps.map((s) => s.action).join(', ')})`;
-    await manager.update(StepRunEntity, { runId: run.id, stepId: step.stepId }, { rollbackStatus: 'failed', rollbackError: { message }, rolledBackAt: new Date() });
-    await this.audit.append(manager, { ...this.ref(run), eventType: eventType(run.source, 'step_rollback_failed'), severity: 'error', reason: message, success: false, metadata: { step_id: step.stepId, sequence: step.sequence, manual: true } });
+    const next = await stepRuns.findOne({ where: { runId: run.id, rollbackStatus: 'pending' }, order: { rollbackOrder: 'ASC' } });
+    if (!next) return null;
+    const step = steps.find((candidate) => candidate.stepId === next.stepId)!;
+    await stepRuns.update({ runId: run.id, stepId: next.stepId }, { rollbackStatus: 'dispatched' });
+    await this.recordDispatched(manager, run, step, next.rollbackOrder);
+    return { stepId: step.stepId, action: step.action };
   }
 
   /** Seed 001 records the start of each node's compensation (`pipeline.node_rollback_started`); seed 000 has no such event. */

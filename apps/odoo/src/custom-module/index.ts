@@ -5,3 +5,5 @@ export * from './module-template.schema';
 export * from './module-zip';
 export * from './odoo-names';
 export * from './escaping';
+export * from './addons-folder';
+export * from './custom-module.providers';
