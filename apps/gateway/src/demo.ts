@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join, relative } from 'node:path';
-import { AppConfig, loadConfig } from '@bf/config';
+import { AppConfig, loadConfig, redactUrl } from '@bf/config';
 import { createRedis } from '@bf/queue';
 import { ProgressEvent } from '@bf/contracts';
 import { queryDns } from '@bf/dns';
@@ -12,9 +12,9 @@ import { startAll } from './start-all';
  * `npm run demo`: boots the gateway and all workers, plans the sample briefing
  * (seed 000's Complete Example) and executes it LIVE against the local targets:
  * the site on the gateway's built-in web host, the records on the embedded DNS
- * server. Steps that cannot run live here (no Odoo is embedded, and the ERP,
- * integration and validation steps have no live mode yet) run as dry runs,
- * because the demo asks for exactly that (dry_run_unavailable=true). It then
+ * server. The ERP and integration steps run live when an Odoo is configured
+ * (ODOO_*); otherwise they run as dry runs, because the demo asks for exactly
+ * that (dry_run_unavailable=true), and the validation skips their checks. It then
  * fetches the site, asks the DNS server, and tells where the signed evidence pack is.
  */
 process.env.LOG_LEVEL ??= 'warn';
@@ -26,7 +26,9 @@ async function main() {
   const domain: string = briefing.website_config.domain;
   say(`Business Factory demo: ${briefing.business_name} (${domain})`);
   say(`LIVE for the local targets: website on the built-in host (port ${config.http.port}), DNS on the ${describeDns(config)}.`);
-  say('Steps that cannot run live here (Odoo, integration, validation) run as dry runs, because the demo asks for that (dry_run_unavailable=true).');
+  say(config.odoo.url
+    ? `ERP steps LIVE against the Odoo at ${redactUrl(config.odoo.url)} (database ${config.odoo.db}).`
+    : 'No Odoo is configured (ODOO_*): the ERP and integration steps run as dry runs, because the demo asks for that (dry_run_unavailable=true).');
 
   const system = await startAll(config).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.http.port} (or DNS ${config.dns.serverPort}) is in use: stop what runs there or set PORT / DNS_SERVER_PORT`);
@@ -166,6 +168,9 @@ function summary(step: any): string {
     return `zone ${result.zone}: ${changed} record set(s) changed, ${result.changes.length - changed} unchanged${result.verification?.all_match ? ', served authoritatively' : ''}`;
   }
   if (Array.isArray(result.files)) return `${result.files.length} file(s) rendered`;
+  if (Array.isArray(result.checks)) {
+    return result.checks.map((check: any) => `${check.check} ${check.passed === true ? 'passed' : check.passed === null ? 'skipped' : 'FAILED'}`).join(', ');
+  }
   return '';
 }
 
