@@ -45,7 +45,7 @@ describe('planning, review and approval end to end', () => {
   });
 
   it('approves a CRITICAL plan only when every critical risk is acknowledged with a reason, and audits each acknowledgement', async () => {
-    const critical = await plan(briefingNamed('manufacturing: custom module redefining a core model'));
+    const critical = await plan(briefingNamed('manufacturing: custom module extending a core model'));
     expect(critical.risk_assessment.overall_risk_level).toBe('critical');
     const criticalRisk = critical.risk_assessment.risks.find((risk: any) => risk.severity === 'critical');
 
@@ -84,6 +84,32 @@ describe('planning, review and approval end to end', () => {
     const response = await call('POST', '/api/factory/plan', { ...briefingNamed('service: website only'), website_config: { domain: 'x.example', template: 'retro_geocities_v9' } });
     expect(response.status).toBe(400);
     expect(response.body.details).toEqual([{ path: 'website_config.template', message: expect.stringMatching(/unknown template 'retro_geocities_v9'; available: .*modern_landing_v1/) }]);
+  });
+
+  it('rejects a custom module the generator would refuse at planning time, naming every bad field', async () => {
+    const response = await call('POST', '/api/factory/plan', {
+      ...briefingNamed('service: website only'),
+      erp_config: {
+        modules: ['crm'],
+        custom_modules: [{
+          module_name: 'bolt_partner', title: 'Partner Tweaks',
+          models: [
+            { name: 'res.partner', description: 'Partners', fields: [{ name: 'bolt_grade', type: 'selection' }] },
+            { name: 'account.move', extends: true, description: 'Invoices', fields: [{ name: 'x_grade', type: 'char' }] },
+            { name: 'crm.lead', extends: true, description: 'Grading', fields: [{ name: 'grade', type: 'char' }] },
+          ],
+        }],
+      },
+    });
+    expect(response.status).toBe(400);
+    const at = 'erp_config.custom_modules.0.models';
+    expect(Object.fromEntries(response.body.details.map((d: { path: string; message: string }) => [d.path, d.message]))).toEqual({
+      [`${at}.0.name`]: expect.stringMatching(/module prefix "bolt".*set extends: true/),
+      [`${at}.0.fields.0.selection`]: 'needs at least one option',
+      [`${at}.1.name`]: expect.stringMatching(/cannot be extended: only res\.partner/),
+      [`${at}.1.fields.0.name`]: expect.stringMatching(/must start with the module prefix "bolt_"/),
+      [`${at}.2.fields.0.name`]: expect.stringMatching(/must start with the module prefix "bolt_"/),
+    });
   });
 
   it('validates execution graphs: order for a DAG, 422 naming the nodes of a cycle or a missing dependency', async () => {

@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CustomModuleSpec } from '@bf/contracts';
+import { CustomModuleSpec, CustomModuleSpecError } from '@bf/contracts';
 import { CUSTOM_MODULE_RULES } from '../../apps/intent/src/rules/custom-module.rules';
-import { CustomModuleGenerator, CustomModuleSpecError, GeneratedModule } from '../../apps/odoo/src/custom-module';
+import { CustomModuleGenerator, GeneratedModule } from '../../apps/odoo/src/custom-module';
 
 /**
  * The generated module checked with the tools Odoo itself relies on: CPython
@@ -38,7 +38,7 @@ for path in sorted((root / 'models').glob('*.py')):
                 info[target] = value.value
             else:
                 info['fields'][target] = {'type': value.func.attr, **{k.arg: ast.literal_eval(k.value) for k in value.keywords}}
-        models[info['_name']] = info
+        models[info.get('_name') or info['_inherit']] = info
 with open(root / 'security' / 'ir.model.access.csv', newline='', encoding='utf-8') as f:
     rows = list(csv.reader(f))
 xml = {}
@@ -48,15 +48,19 @@ for path in sorted(root.rglob('*.xml')):
         'menus': {m.get('id'): m.get('name') for m in tree.iter('menuitem')},
         'trees': [t.get('string') for t in tree.iter('tree')],
         'actions': [r.find("field[@name='name']").text for r in tree.iter('record') if r.get('model') == 'ir.actions.act_window'],
+        'inherited': [
+            {'inherit_id': r.find("field[@name='inherit_id']").get('ref'), 'xpaths': [x.get('expr') for x in r.iter('xpath')], 'fields': [f.get('name') for x in r.iter('xpath') for f in x.iter('field')]}
+            for r in tree.iter('record') if r.find("field[@name='inherit_id']") is not None
+        ],
     }
 print(json.dumps({'manifest': manifest, 'models': models, 'csv': rows, 'xml': xml}))
 `;
 
 interface Inspection {
   manifest: Record<string, unknown> & { data: string[]; name: string; depends: string[] };
-  models: Record<string, { class: string; _name: string; _description: string; fields: Record<string, Record<string, unknown>> }>;
+  models: Record<string, { class: string; _name?: string; _inherit?: string; _description?: string; fields: Record<string, Record<string, unknown>> }>;
   csv: string[][];
-  xml: Record<string, { menus: Record<string, string>; trees: string[]; actions: string[] }>;
+  xml: Record<string, { menus: Record<string, string>; trees: string[]; actions: string[]; inherited: { inherit_id: string; xpaths: string[]; fields: string[] }[] }>;
 }
 
 function writeOut(module: GeneratedModule): string {
@@ -148,7 +152,7 @@ describe('Odoo custom module generator, checked with python3 and xmllint', () =>
     expect(model.fields.currency_id).toMatchObject({ type: 'Many2one', comodel_name: 'res.currency', string: '💶 Währung' });
     expect(model.fields.amount).toMatchObject({ type: 'Monetary', currency_field: 'currency_id', string: '{{constructor.constructor}}' });
     expect(found.xml['views/menus.xml'].menus).toEqual({ menu_root: spec.title });
-    expect(found.xml['views/x_inject_record_views.xml']).toEqual({ menus: { x_inject_record_menu: 'Record' }, trees: ['Record'], actions: ['Record'] });
+    expect(found.xml['views/x_inject_record_views.xml']).toEqual({ menus: { x_inject_record_menu: 'Record' }, trees: ['Record'], actions: ['Record'], inherited: [] });
   });
 
   it.each([
@@ -164,6 +168,39 @@ describe('Odoo custom module generator, checked with python3 and xmllint', () =>
     ['a path in a dependency', { depends: ['base', '../../etc'] }],
   ])('rejects %s', async (_what, override) => {
     await expect(generator.generate({ module_name: 'x_evil', title: 'Evil', models: [{ name: 'x_evil.record', description: 'x', fields: [] }], ...override })).rejects.toBeInstanceOf(CustomModuleSpecError);
+  });
+
+  it('extends core models: _inherit only, a page in each core form (valid against import_xml.rng), their addons in depends, no access rows', async () => {
+    const spec: CustomModuleSpec = {
+      module_name: 'bolt_partner',
+      title: 'Partner Tweaks',
+      version: '17.0.1.0.0',
+      depends: ['base'],
+      models: [
+        { name: 'res.partner', extends: true, description: `Grading "A" & <B>`, fields: [{ name: 'bolt_grade', type: 'selection', selection: [['a', 'A'], ['b', 'B']], string: 'Grade' }] },
+        { name: 'sale.order', extends: true, description: 'Deposit', fields: [{ name: 'bolt_deposit', type: 'monetary' }, { name: 'bolt_checked', type: 'boolean' }] },
+      ],
+    };
+    const found = check(await generator.generate(spec));
+    expect(found.manifest.depends).toEqual(['base', 'sale']);
+    expect(found.manifest.application).toBe(false);
+    expect(found.csv).toEqual([['id', 'name', 'model_id:id', 'group_id:id', 'perm_read', 'perm_write', 'perm_create', 'perm_unlink']]);
+    expect(found.models['res.partner']).toMatchObject({ class: 'ResPartner', _inherit: 'res.partner', fields: { bolt_grade: { type: 'Selection', selection: [['a', 'A'], ['b', 'B']], string: 'Grade' } } });
+    expect(found.models['res.partner']._name).toBeUndefined();
+    expect(found.models['res.partner']._description).toBeUndefined();
+    expect(found.models['sale.order'].fields.bolt_deposit).toMatchObject({ type: 'Monetary', currency_field: 'currency_id' });
+    expect(found.xml['views/res_partner_views.xml']).toEqual({ menus: {}, trees: [], actions: [], inherited: [{ inherit_id: 'base.view_partner_form', xpaths: ['//notebook'], fields: ['bolt_grade'] }] });
+    expect(found.xml['views/sale_order_views.xml'].inherited).toEqual([{ inherit_id: 'sale.view_order_form', xpaths: ['//notebook'], fields: ['bolt_deposit', 'bolt_checked'] }]);
+    expect(found.xml['views/menus.xml'].menus).toEqual({});
+  });
+
+  it.each([
+    ['a model not in the extendable list', { models: [{ name: 'account.move', extends: true, description: 'x', fields: [{ name: 'x_evil_a', type: 'char' }] }] }],
+    ['an extension field without the module prefix', { models: [{ name: 'res.partner', extends: true, description: 'x', fields: [{ name: 'grade', type: 'char' }] }] }],
+    ['an extension adding no field', { models: [{ name: 'res.partner', extends: true, description: 'x', fields: [] }] }],
+    ['a monetary field on a model without a currency', { models: [{ name: 'res.partner', extends: true, description: 'x', fields: [{ name: 'x_budget', type: 'monetary' }] }] }],
+  ])('rejects %s', async (_what, override) => {
+    await expect(generator.generate({ module_name: 'x_evil', title: 'Evil', ...override })).rejects.toBeInstanceOf(CustomModuleSpecError);
   });
 
   it('produces the same zip bytes for the same spec', async () => {

@@ -1,12 +1,11 @@
 import { dirname } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
-import { STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
+import { CustomModuleSpecError, STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
 import { dryRunCompensation, PermanentStepError, StepArtifact, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
 import { AddonsFolder, ForeignAddonError, moduleContentHash } from './custom-module/addons-folder';
 import { AddonsInstall, AddonsInstallRecord } from './custom-module/addons-install';
 import { CustomModuleGenerator, GeneratedModule } from './custom-module/custom-module.generator';
-import { CustomModuleSpecError } from './custom-module/spec-validator';
 import { asStepError, OdooConnection } from './odoo-connection';
 
 export const ZIP_ONLY_NOTE =

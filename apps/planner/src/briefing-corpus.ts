@@ -91,7 +91,7 @@ export const BRIEFING_CORPUS: BriefingCase[] = [
       erp_config: {
         modules: ['manufacturing', 'inventory', 'purchase'],
         users: Array.from({ length: 30 }, (_, i) => ({ name: `Worker ${i + 1}`, email: `w${i + 1}@steel.example`, role: 'user' as const })),
-        custom_modules: [{ module_name: 'steel_quality', title: 'Quality Checks', models: [{ name: 'x_steel.check', description: 'A quality check', fields: [{ name: 'batch', type: 'char', required: true }] }] }],
+        custom_modules: [{ module_name: 'steel_quality', title: 'Quality Checks', models: [{ name: 'steel.check', description: 'A quality check', fields: [{ name: 'batch', type: 'char', required: true }] }] }],
       },
     },
     steps: all({
@@ -102,10 +102,16 @@ export const BRIEFING_CORPUS: BriefingCase[] = [
     risk: 'medium',
   },
   {
-    name: 'manufacturing: custom module redefining a core model (critical)',
+    name: 'manufacturing: custom module extending a core model (critical)',
     briefing: {
       business_name: 'Bolt GmbH', business_type: 'manufacturing', contact_email: 'a@bolt.example', contact_phone: '+49 40 123456',
-      erp_config: { modules: ['inventory'], custom_modules: [{ module_name: 'bolt_partner', title: 'Partner Tweaks', models: [{ name: 'res.partner', description: 'Partners', fields: [{ name: 'x_grade', type: 'selection' }] }] }] },
+      erp_config: {
+        modules: ['inventory'],
+        custom_modules: [{
+          module_name: 'bolt_partner', title: 'Partner Tweaks',
+          models: [{ name: 'res.partner', extends: true, description: 'Grading', fields: [{ name: 'bolt_grade', type: 'selection', selection: [['a', 'A'], ['b', 'B'], ['c', 'C']] }] }],
+        }],
+      },
     },
     steps: all({ 'Install Odoo Modules': [], 'Configure Fiscal Settings': ['Install Odoo Modules'], 'Install Custom Module: Partner Tweaks': ['Install Odoo Modules'] }),
     risk: 'critical',

@@ -18,8 +18,6 @@ const STEP_MINUTES: Record<StepAction, (step: ExecutionStep) => number> = {
 const MANY_USERS = 25;
 /** Words in the industry or name that mark a compliance-sensitive business. */
 const SENSITIVE_INDUSTRY = /\b(health\w*|medic\w*|clinic|pharma\w*|patient\w*|bank\w*|financ\w*|insuran\w*|invest\w*|legal|law|gesundheit\w*|medizin\w*|klinik\w*|praxis|versicherung\w*|finanz\w*|kanzlei)\b/i;
-/** Odoo core model namespaces a generated module must not redefine. */
-const CORE_MODEL = /^(res|account|ir|base|mail|stock|sale|product|hr)\./;
 /** Top-level domains reserved by RFC 2606 / 6761: never resolvable on the public internet. */
 const RESERVED_TLD = /\.(example|test|invalid|localhost)$/;
 
@@ -145,15 +143,16 @@ export class RiskAssessor {
         mitigation: 'Review the generated module (npm run odoo:scaffold) and test it on a staging database first',
       });
     }
-    const core = custom.flatMap((module) => module.models.map((model) => model.name)).filter((name) => CORE_MODEL.test(name));
+    // Specs cannot name a core model any other way (the validator keeps new models in the module's namespace), so extensions are exactly the core-model changes.
+    const core = custom.flatMap((module) => module.models.filter((model) => model.extends).map((model) => `${model.name} (${module.module_name})`));
     if (core.length) {
       risks.push({
         code: 'custom_module_core_models',
-        description: `Custom module(s) redefine core Odoo model(s): ${core.join(', ')}`,
+        description: `Custom module(s) add fields to core Odoo model(s): ${core.join(', ')}`,
         severity: 'critical',
         probability: 'high',
-        impact: 'Changing core models (partners, users, accounting, technical tables) can corrupt the ERP for every module that uses them',
-        mitigation: 'Use a new model (x_<company>.<name>) or an inherited model reviewed by an Odoo developer; acknowledge explicitly if intended',
+        impact: 'The fields land in tables and forms every other module shares (partners, products, orders); uninstalling drops their data, and an upgrade of the core module can clash with them',
+        mitigation: 'Prefer a new model (<company>.<name>) linked by a many2one; otherwise have an Odoo developer review the generated module and test it on a staging database, and acknowledge explicitly',
       });
     }
     const enterprise = (briefing.erp_config?.modules ?? []).filter((word) => ODOO_MODULES[word].enterprise);

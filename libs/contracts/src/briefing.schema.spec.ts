@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BriefingSchema, BUSINESS_TYPES } from './briefing.schema';
+import { STEP_PARAMETER_SCHEMAS } from './step-parameters';
 import { parseWith } from './validation';
 
 const completeExample = JSON.parse(readFileSync(join(__dirname, '../../../templates/briefings/acme-consulting.json'), 'utf8'));
@@ -65,5 +66,22 @@ describe('BriefingSchema', () => {
     const outcome = parseWith(BriefingSchema, { business_type: 'x', contact_email: 'y' });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.errors.map((error) => error.path).sort()).toEqual(['business_name', 'business_type', 'contact_email']);
+  });
+
+  it('applies the custom module generator rules at planning time, with paths relative to the briefing', () => {
+    const outcome = parseWith(BriefingSchema, {
+      business_name: 'Bolt GmbH',
+      business_type: 'manufacturing',
+      erp_config: { modules: ['inventory'], custom_modules: [{ module_name: 'bolt_partner', title: 'Partner Tweaks', models: [{ name: 'res.partner', description: 'Partners', fields: [{ name: 'x_grade', type: 'selection' }] }] }] },
+    });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.errors.map((e) => e.path).sort()).toEqual(['erp_config.custom_modules.0.models.0.fields.0.selection', 'erp_config.custom_modules.0.models.0.name']);
+    }
+  });
+
+  it('applies them to install_custom_module step parameters too (client-supplied graphs)', () => {
+    const outcome = parseWith(STEP_PARAMETER_SCHEMAS['odoo.install_custom_module'], { module: { module_name: 'bolt_partner', title: 'T', models: [{ name: 'res.partner', extends: true, description: 'G', fields: [{ name: 'grade', type: 'char' }] }] } });
+    expect(outcome).toEqual({ ok: false, errors: [{ path: 'module.models.0.fields.0.name', message: expect.stringMatching(/module prefix "bolt_"/) }] });
   });
 });

@@ -1,6 +1,7 @@
 export * from './briefing.schema';
 export * from './plan.schema';
 export * from './custom-module.schema';
+export * from './custom-module';
 export * from './intent.schema';
 export * from './graph.schema';
 export * from './audit.schema';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { Entry, fromBuffer } from 'yauzl';
-import { CustomModuleSpec } from '@bf/contracts';
+import { CustomModuleSpec, CustomModuleSpecError } from '@bf/contracts';
 import { CUSTOM_MODULE_RULES } from '../../../intent/src/rules/custom-module.rules';
 import { CustomModuleGenerator, GeneratedModule } from './custom-module.generator';
-import { CustomModuleSpecError } from './spec-validator';
 
 const generator = new CustomModuleGenerator(join(__dirname, '../../../../templates'));
 const text = (module: GeneratedModule, path: string) => module.files.find((file) => file.path === `${module.module_name}/${path}`)?.content.toString('utf8');
@@ -116,5 +115,51 @@ describe('CustomModuleGenerator', () => {
   it('rejects an unsafe spec before rendering anything', async () => {
     await expect(generator.generate({ ...SPEC, module_name: '../../etc/passwd' })).rejects.toBeInstanceOf(CustomModuleSpecError);
     await expect(generator.generate({ ...SPEC, models: [{ ...SPEC.models[0], name: 'res.users' }] })).rejects.toThrow(/module prefix/);
+    await expect(generator.generate({ ...SPEC, models: [{ ...SPEC.models[0], name: 'res.users', extends: true }] })).rejects.toThrow(/cannot be extended/);
+  });
+
+  describe('extending an existing model', () => {
+    const EXTENSION: CustomModuleSpec = {
+      module_name: 'bolt_partner',
+      title: 'Partner Tweaks',
+      version: '17.0.1.0.0',
+      depends: ['base'],
+      models: [
+        { name: 'res.partner', extends: true, description: 'Grading', fields: [{ name: 'bolt_grade', type: 'selection', selection: [['a', 'A'], ['b', 'B']] }] },
+        { name: 'sale.order', extends: true, description: 'Bolt', fields: [{ name: 'bolt_deposit', type: 'monetary' }] },
+        { name: 'bolt.audit', description: 'An audit', fields: [{ name: 'partner_id', type: 'many2one', relation: 'res.partner' }] },
+      ],
+    };
+
+    it('inherits the model instead of defining it, with the field on its currency', async () => {
+      const module = await generator.generate(EXTENSION);
+      const partner = text(module, 'models/res_partner.py')!;
+      expect(partner).toContain("class ResPartner(models.Model):\n    _inherit = 'res.partner'\n");
+      expect(partner).not.toMatch(/_name =|_description =/);
+      expect(text(module, 'models/sale_order.py')).toContain("currency_field='currency_id'");
+      expect(text(module, 'models/bolt_audit.py')).toContain("_name = 'bolt.audit'");
+    });
+
+    it('adds a page to the core form view and no access rule, action or menu for the extended models', async () => {
+      const module = await generator.generate(EXTENSION);
+      const view = text(module, 'views/res_partner_views.xml')!;
+      expect(view).toContain('<field name="inherit_id" ref="base.view_partner_form"/>');
+      expect(view).toContain('<xpath expr="//notebook" position="inside">');
+      expect(view).toContain('<page string="Grading" name="bolt_partner">');
+      expect(view).toContain('<field name="bolt_grade"/>');
+      expect(view).not.toMatch(/act_window|menuitem|<tree/);
+      expect(text(module, 'views/sale_order_views.xml')).toContain('ref="sale.view_order_form"');
+      expect(text(module, 'security/ir.model.access.csv')!.trimEnd().split('\n').slice(1)).toEqual(['access_bolt_audit_user,bolt.audit user,model_bolt_audit,base.group_user,1,1,1,1']);
+      expect(text(module, 'views/menus.xml')).toContain('<menuitem id="menu_root"');
+    });
+
+    it("depends on the extended models' addons; a module that only extends is not an app", async () => {
+      const manifest = text(await generator.generate(EXTENSION), '__manifest__.py')!;
+      expect(manifest).toMatch(/'depends': \[\s*'base',\s*'sale',\s*\]/);
+      expect(manifest).toContain("'application': True");
+      const only = await generator.generate({ ...EXTENSION, models: [EXTENSION.models[0]] });
+      expect(text(only, '__manifest__.py')).toContain("'application': False");
+      expect(text(only, 'views/menus.xml')).not.toContain('menuitem');
+    });
   });
 });

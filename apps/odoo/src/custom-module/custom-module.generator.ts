@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
+import { tableName, validateCustomModuleSpec } from '@bf/contracts';
 import { isContainedPath } from '@bf/templates';
 import { deterministicZip } from './module-zip';
 import { MODEL_PLACEHOLDER, ModuleTemplateFile } from './module-template.schema';
 import { ModuleTemplates } from './module-templates';
-import { tableName } from './odoo-names';
-import { validateCustomModuleSpec } from './spec-validator';
 import { moduleContext, ModuleContext } from './view-model';
 
 export interface GeneratedModuleFile {

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleInit, Provider } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit, Provider } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { CustomModuleGenerator } from './custom-module.generator';
 

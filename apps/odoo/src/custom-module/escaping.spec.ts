@@ -1,4 +1,5 @@
-import { csvField, isXmlSafe, pythonIdentifier, pythonString, xmlAttribute, xmlText } from './escaping';
+import { isXmlSafe } from '@bf/contracts';
+import { csvField, pythonIdentifier, pythonString, xmlAttribute, xmlText } from './escaping';
 
 describe('per-language escaping', () => {
   const label = `O'Brien "quoted" <b>`;

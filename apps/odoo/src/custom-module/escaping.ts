@@ -1,3 +1,5 @@
+import { isXmlSafe } from '@bf/contracts';
+
 /**
  * One escaper per target language of a generated Odoo module. Templates never
  * print a value bare (see template-check.ts): each output names the language
@@ -50,12 +52,6 @@ export function xmlText(value: string): string {
   return value.replace(/[&<>]/g, (c) => XML_ATTRIBUTE[c]);
 }
 
-// eslint-disable-next-line no-control-regex
-const XML_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-export function isXmlSafe(value: string): boolean {
-  return !XML_FORBIDDEN.test(value) && !LONE_SURROGATE.test(value);
-}
 function assertXmlChars(value: string): void {
   if (!isXmlSafe(value)) throw new Error('value holds characters XML 1.0 cannot represent');
 }

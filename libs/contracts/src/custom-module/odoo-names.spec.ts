@@ -1,4 +1,4 @@
-import { className, fieldNameProblem, labelOf, modelNameProblem, moduleNameProblem, relationProblem, tableName } from './odoo-names';
+import { className, extensionFieldProblem, fieldNameProblem, labelOf, modelNameProblem, moduleNameProblem, relationProblem, tableName } from './odoo-names';
 
 describe('Odoo names', () => {
   it('accepts technical module names and rejects paths, Unicode and keywords (seed 001 _is_safe_module_name, strict)', () => {
@@ -15,6 +15,8 @@ describe('Odoo names', () => {
     expect(modelNameProblem('acme.status', 'acme_crm')).toBeUndefined();
     expect(modelNameProblem('acme.address', 'acme_crm')).toBeUndefined();
     expect(modelNameProblem('res.partner', 'acme_crm')).toMatch(/module prefix/);
+    expect(modelNameProblem('res.partner', 'res_tweaks')).toMatch(/Odoo's own namespace "res"/);
+    expect(modelNameProblem('sale.order', 'sale_extra')).toMatch(/Odoo's own namespace/);
     expect(modelNameProblem('acmex.customer', 'acme_crm')).toMatch(/module prefix/);
     expect(modelNameProblem('acme.customers', 'acme_crm')).toMatch(/singular/);
     expect(modelNameProblem('acme.properties', 'acme_crm')).toMatch(/singular/);
@@ -44,5 +46,12 @@ describe('Odoo names', () => {
     expect(className('x_clinic.patient')).toBe('XClinicPatient');
     expect(labelOf('birth_date')).toBe('Birth date');
     expect(labelOf('partner_id')).toBe('Partner');
+  });
+
+  it('keeps fields added to an existing model in the module namespace, not x_ (Odoo keeps that for fields made in the UI)', () => {
+    expect(extensionFieldProblem('bolt_grade', 'bolt_partner')).toBeUndefined();
+    expect(extensionFieldProblem('x_grade', 'bolt_partner')).toMatch(/"bolt_"/);
+    expect(extensionFieldProblem('bolt_', 'bolt_partner')).toMatch(/"bolt_"/);
+    expect(extensionFieldProblem('x_grade', 'x_clinic_app')).toBeUndefined();
   });
 });

@@ -28,6 +28,16 @@ export const RESERVED_FIELD_NAMES: ReadonlySet<string> = new Set([
   'export_data', 'load', 'get_external_id', 'get_xml_id', 'user_has_groups', 'has_access', 'union', 'concat',
 ]);
 
+/**
+ * First segments of the models Odoo's own addons define. The prefix rule alone
+ * would let a module called `res_tweaks` declare `res.partner` as a new model,
+ * which replaces the core one instead of extending it.
+ */
+const ODOO_NAMESPACES: ReadonlySet<string> = new Set([
+  'res', 'ir', 'base', 'mail', 'account', 'stock', 'sale', 'purchase', 'product', 'hr', 'crm', 'project', 'mrp', 'pos',
+  'website', 'calendar', 'uom', 'payment', 'portal', 'bus', 'web', 'report', 'resource', 'utm', 'event', 'fleet', 'note',
+]);
+
 const MODULE_NAME = /^[a-z][a-z0-9_]{1,62}$/;
 const FIELD_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const MODEL_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -52,11 +62,29 @@ export function modelNameProblem(name: string, moduleName: string): string | und
   if (!MODEL_NAME.test(name)) return 'must be a dotted lower-case model name like acme.customer';
   const segments = name.split('.');
   if (segments.some((segment) => segment.includes('__') || segment.endsWith('_'))) return 'segments must not contain "__" or end with "_"';
-  const prefix = moduleName.split('_')[0];
+  const prefix = modulePrefix(moduleName);
   if (segments[0] !== prefix && !segments[0].startsWith(`${prefix}_`)) return `must start with the module prefix "${prefix}" (like ${prefix}.record)`;
+  if (ODOO_NAMESPACES.has(segments[0])) return `must not be in Odoo's own namespace "${segments[0]}" (a new model there can replace a core one); use the company's prefix`;
   if (looksPlural(segments[segments.length - 1])) return 'must be singular (Odoo convention: acme.customer, not acme.customers)';
   if (tableName(name).length > MAX_TABLE_NAME) return `is too long (its table name must fit ${MAX_TABLE_NAME} characters)`;
   return undefined;
+}
+
+/** The namespace a module's own names live in: its first word (`acme_crm` → `acme`, `x_clinic_app` → `x`). */
+export function modulePrefix(moduleName: string): string {
+  return moduleName.split('_')[0];
+}
+
+/**
+ * A field added to an existing model shares its table and class with the
+ * fields of every other installed module, so it carries this module's prefix
+ * (`acme_grade` on res.partner). Not `x_`: Odoo reserves that for fields
+ * created in the UI (ir.model.fields with state "manual", Studio's
+ * `x_studio_…`), and a code field there could collide with one of those.
+ */
+export function extensionFieldProblem(name: string, moduleName: string): string | undefined {
+  const prefix = modulePrefix(moduleName);
+  return name.startsWith(`${prefix}_`) && name.length > prefix.length + 1 ? undefined : `fields added to an existing model must start with the module prefix "${prefix}_" (like ${prefix}_grade)`;
 }
 
 /** A model this module's fields may point at (its own or one from a dependency). */

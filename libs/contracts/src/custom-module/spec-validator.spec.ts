@@ -71,6 +71,22 @@ describe('validateCustomModuleSpec', () => {
     expect(Object.keys(errorsOf(mutate))).toContain(path);
   });
 
+  it('accepts an extension of an allow-listed core model with prefixed fields', () => {
+    const spec = validateCustomModuleSpec({ ...base(), models: [{ name: 'res.partner', extends: true, description: 'Grading', fields: [{ name: 'acme_grade', type: 'selection', selection: [['a', 'A']] }] }] });
+    expect(spec.models[0].extends).toBe(true);
+  });
+
+  it.each([
+    ['models.0.name', /cannot be extended/, (s: any) => (s.models[0] = { name: 'account.move', extends: true, description: 'x', fields: [{ name: 'acme_a', type: 'char' }] })],
+    ['models.0.name', /set extends: true/, (s: any) => (s.models[0] = { name: 'res.partner', description: 'x', fields: [{ name: 'acme_a', type: 'char' }] })],
+    ['models.0.fields.0.name', /module prefix "acme_"/, (s: any) => (s.models[0] = { name: 'res.partner', extends: true, description: 'x', fields: [{ name: 'x_grade', type: 'char' }] })],
+    ['models.0.fields', /at least one field/, (s: any) => (s.models[0] = { name: 'res.partner', extends: true, description: 'x', fields: [] })],
+    ['models.0.fields.0.type', /no currency field/, (s: any) => (s.models[0] = { name: 'res.partner', extends: true, description: 'x', fields: [{ name: 'acme_budget', type: 'monetary' }] })],
+    ['models.1.name', /clashes/, (s: any) => (s.models = [0, 1].map(() => ({ name: 'res.partner', extends: true, description: 'x', fields: [{ name: 'acme_a', type: 'char' }] })))],
+  ])('reports %s for an extension (%s)', (path, message, mutate) => {
+    expect(errorsOf(mutate)[path]).toMatch(message);
+  });
+
   it('reports every naming problem at once, by path', () => {
     const semantic = errorsOf((s) => {
       s.module_name = 'import';
