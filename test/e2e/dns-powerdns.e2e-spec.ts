@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryDns } from '@bf/dns';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { filesUnder } from '../support/http';
 import { freePort } from '../support/net';
 import { PowerDnsServer, startPowerDns } from '../support/pdns-server';
 import { eventually, startTestSystem } from '../support/system';
@@ -22,12 +23,6 @@ function graph(graphId: string) {
   };
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /**
  * A live run against a real pdns_server through the whole system, and the

@@ -1,33 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { queryDns } from '@bf/dns';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
+import { filesUnder, statusWithHost } from '../support/http';
 import { freePort } from '../support/net';
 import { eventually, startTestSystem } from '../support/system';
 
 const ODOO_PASSWORD = 'odoo-admin-secret-never-shown';
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
-function getWithHost(port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /**
  * The seed's Complete Example, everything live: the website on the built-in
@@ -83,7 +67,7 @@ describe('the Acme briefing, live end to end (gateway + workers; Odoo double)', 
     expect(done.steps.every((step: any) => step.status === 'completed' && step.mode === 'live')).toBe(true);
 
     // What the business now has.
-    expect(await getWithHost(port, 'acme.example')).toBe(200);
+    expect(await statusWithHost(port, 'acme.example')).toBe(200);
     const a = await queryDns({ host: '127.0.0.1', port: dnsPort, name: 'acme.example', type: 'A', timeoutMs: 2000 });
     expect(a).toMatchObject({ rcode: 'NOERROR', authoritative: true });
     for (const module of ['crm', 'project', 'hr_timesheet', 'account']) expect(odoo.moduleState(module)).toBe('installed');
@@ -118,7 +102,7 @@ describe('the Acme briefing, live end to end (gateway + workers; Odoo double)', 
     expect(rollback.body).toMatchObject({ success: true, status: 'rolled_back', errors: [] });
     for (const module of ['crm', 'project', 'hr_timesheet', 'account']) expect(odoo.moduleState(module)).toBe('uninstalled');
     expect(odoo.user('admin@acme.example')?.active ?? false).toBe(false);
-    expect(await getWithHost(port, 'acme.example')).toBe(404);
+    expect(await statusWithHost(port, 'acme.example')).toBe(404);
     expect((await queryDns({ host: '127.0.0.1', port: dnsPort, name: 'www.acme.example', type: 'CNAME', timeoutMs: 2000 })).rcode).toBe('NXDOMAIN');
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { queryDns } from '@bf/dns';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { eventually, startTestSystem } from '../support/system';
+import { statusWithHost } from '../support/http';
 import { freePort } from '../support/net';
 
 const DOMAIN = 'mixed-run.example';
@@ -16,17 +16,6 @@ function briefing() {
   return { ...sample, business_name: 'Mixed Run GmbH', website_config: { ...sample.website_config, domain: DOMAIN }, dry_run: false };
 }
 
-/** A GET with a chosen Host header (fetch does not let a caller set Host). */
-function statusWithHost(port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /**
  * A live run of a plan with ERP steps on a system without Odoo: refused unless
