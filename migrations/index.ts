@@ -16,6 +16,7 @@ import { CreateDnsChangeJournal1795831200016 } from './1795831200016-CreateDnsCh
 import { AddStepDryRunReason1795831200017 } from './1795831200017-AddStepDryRunReason';
 import { TrackLeadDelivery1795831200018 } from './1795831200018-TrackLeadDelivery';
 import { CreateOdooChangeJournal1795831200019 } from './1795831200019-CreateOdooChangeJournal';
+import { CreateSigningKeyTable1795831200020 } from './1795831200020-CreateSigningKeyTable';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   AddStepDryRunReason1795831200017,
   TrackLeadDelivery1795831200018,
   CreateOdooChangeJournal1795831200019,
+  CreateSigningKeyTable1795831200020,
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AppConfig, loadConfig } from '@bf/config';
 import { RunningSystem, startAll } from '../../apps/gateway/src/start-all';
 import { freePort } from './net';
@@ -20,6 +21,8 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     // The dns worker's embedded DNS server binds this port; suites (and CI's other runs) must not share one.
     DNS_SERVER_PORT: String(await freePort()),
+    // Suites share this run's database, so its signing keys: they must share the master key they are encrypted under too.
+    EVIDENCE_MASTER_KEY: createHash('sha256').update(`bf-test-master-key:${env.id}`).digest('base64'),
     ...overrides,
   });
   return startAll(config, workers);

@@ -1,11 +1,31 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Provider } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@bf/config';
+import { rootLogger } from '@bf/observability';
 import { CoreModule, Runtime } from '@bf/runtime';
-import { EvidenceSignerService } from './evidence-signer.service';
+import { DsseSignerService } from './dsse-signer.service';
 import { ForgeSignProcessor } from './forge-sign.processor';
+import { loadMasterKey } from './master-key';
+import { SigningKeyStore } from './signing-key.store';
+
+/**
+ * Built while the worker boots, so a missing production master key or a master
+ * key that cannot decrypt the active key stops forge-sign at start-up rather than
+ * failing the first evidence pack; and the first start leaves an active key behind.
+ */
+const KEY_STORE: Provider = {
+  provide: SigningKeyStore,
+  inject: [DataSource, APP_CONFIG],
+  useFactory: async (dataSource: DataSource, config: AppConfig) => {
+    const store = new SigningKeyStore(dataSource, await loadMasterKey(config, rootLogger().child({ component: 'forge-sign' })));
+    await store.active();
+    return store;
+  },
+};
 
 @Module({})
 export class ForgeSignModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: ForgeSignModule, imports: [CoreModule.forRuntime(runtime)], controllers: [ForgeSignProcessor], providers: [EvidenceSignerService] };
+    return { module: ForgeSignModule, imports: [CoreModule.forRuntime(runtime)], controllers: [ForgeSignProcessor], providers: [KEY_STORE, DsseSignerService] };
   }
 }

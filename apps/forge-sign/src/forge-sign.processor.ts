@@ -1,14 +1,23 @@
-import { Controller } from '@nestjs/common';
+import { Controller, Inject } from '@nestjs/common';
 import { JobPayload, JobResult } from '@bf/contracts';
 import { JobHandler } from '@bf/queue';
-import { EvidenceSignerService } from './evidence-signer.service';
+import { DsseSignerService } from './dsse-signer.service';
+import { SigningKeyStore } from './signing-key.store';
 
 @Controller()
 export class ForgeSignProcessor {
-  constructor(private readonly signer: EvidenceSignerService) {}
+  constructor(
+    private readonly signer: DsseSignerService,
+    @Inject(SigningKeyStore) private readonly keys: SigningKeyStore,
+  ) {}
 
   @JobHandler('forge-sign', 'evidence.sign')
-  signEvidencePack(payload: JobPayload<'forge-sign', 'evidence.sign'>): Promise<JobResult<'forge-sign', 'evidence.sign'>> {
-    return this.signer.sign(payload.tenantId, payload.runId, payload.artifactId);
+  signStatement(payload: JobPayload<'forge-sign', 'evidence.sign'>): Promise<JobResult<'forge-sign', 'evidence.sign'>> {
+    return this.signer.sign(payload);
+  }
+
+  @JobHandler('forge-sign', 'keys.rotate')
+  rotateKey(payload: JobPayload<'forge-sign', 'keys.rotate'>): Promise<JobResult<'forge-sign', 'keys.rotate'>> {
+    return this.keys.rotate(payload.fromKeyId);
   }
 }

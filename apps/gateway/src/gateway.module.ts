@@ -27,6 +27,8 @@ import { QueueEventsRegistry } from './queue-events.registry';
 import { ContactController } from './sites/contact.controller';
 import { DeployedSites } from './sites/deployed-sites';
 import { DnsZonesController } from './dns/dns-zones.controller';
+import { KeysController } from './keys/keys.controller';
+import { KeysService } from './keys/keys.service';
 import { DNS_PROVIDER_FACTORY } from '@bf/dns';
 import { ContactRateLimiter } from './sites/contact-rate-limiter';
 import { ContactSubmissionsService } from './sites/contact-submissions.service';
@@ -51,8 +53,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
-      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
     };
   }
 }

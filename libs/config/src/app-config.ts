@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -76,10 +77,53 @@ const EnvSchema = z.object({
   LOGO_FETCH_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   PREFLIGHT_MIN_FREE_MB: z.coerce.number().int().min(0).default(200),
   PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(3000),
+  /** Only `production` changes behaviour: forge-sign then refuses to invent a master key. */
+  NODE_ENV: z.string().default('development'),
+  /** Encrypts forge-sign's private signing keys at rest (AES-256-GCM): the base64 of 32 random bytes, e.g. `openssl rand -base64 32`. */
+  EVIDENCE_MASTER_KEY: optional(
+    z.string().refine((value) => isBase64Of32Bytes(value), 'must be the base64 of exactly 32 bytes (generate one with: openssl rand -base64 32)'),
+  ),
 });
 
 /** Names of variables whose values are secrets: never logged, never returned. */
-export const SENSITIVE_ENV = ['DATABASE_URL', 'REDIS_URL', 'PDNS_API_KEY', 'HETZNER_DNS_TOKEN', 'ODOO_PASSWORD'] as const;
+export const SENSITIVE_ENV = ['DATABASE_URL', 'REDIS_URL', 'PDNS_API_KEY', 'HETZNER_DNS_TOKEN', 'ODOO_PASSWORD', 'EVIDENCE_MASTER_KEY'] as const;
+
+function isBase64Of32Bytes(value: string): boolean {
+  return /^[A-Za-z0-9+/]{43}=$/.test(value.trim());
+}
+
+/**
+ * Key material that must not leak through a log line, a JSON body or a debugger
+ * print of the config: serialising or inspecting it shows only a placeholder, and
+ * the bytes come out only through an explicit reveal().
+ */
+export class SecretBytes {
+  readonly #bytes: Buffer;
+
+  constructor(bytes: Buffer) {
+    this.#bytes = Buffer.from(bytes);
+  }
+
+  static fromBase64(text: string): SecretBytes {
+    return new SecretBytes(Buffer.from(text.trim(), 'base64'));
+  }
+
+  reveal(): Buffer {
+    return this.#bytes;
+  }
+
+  toJSON(): string {
+    return '[secret]';
+  }
+
+  toString(): string {
+    return '[secret]';
+  }
+
+  [inspect.custom](): string {
+    return 'SecretBytes([secret])';
+  }
+}
 
 export type WebTarget = z.infer<typeof EnvSchema>['WEB_TARGET'];
 
@@ -137,6 +181,10 @@ export interface AppConfig {
   preflight: { minFreeMb: number; timeoutMs: number };
   /** Seed 001 safe mode: nothing live runs; planning and dry runs keep working. */
   safeMode: boolean;
+  /** NODE_ENV=production: no development fallbacks (forge-sign needs a configured master key). */
+  production: boolean;
+  /** forge-sign's master key for private keys at rest; null: development fallback (a generated file under keysDir), refused in production. */
+  signing: { masterKey: SecretBytes | null };
 }
 
 export class ConfigError extends Error {}
@@ -208,6 +256,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     preflight: { minFreeMb: e.PREFLIGHT_MIN_FREE_MB, timeoutMs: e.PREFLIGHT_TIMEOUT_MS },
     safeMode: e.SAFE_MODE,
+    production: e.NODE_ENV === 'production',
+    signing: { masterKey: e.EVIDENCE_MASTER_KEY ? SecretBytes.fromBase64(e.EVIDENCE_MASTER_KEY) : null },
   };
 }
 

@@ -19,3 +19,4 @@ export * from './step-actions';
 export * from './graph-plan';
 export * from './pipeline-evidence';
 export * from './contact.schema';
+export * from './attestation';

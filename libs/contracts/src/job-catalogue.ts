@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DsseEnvelopeSchema } from './attestation';
 import { BriefingSchema } from './briefing.schema';
 import { BusinessIntentInputSchema, ResolvedBusinessIntentSchema } from './intent.schema';
 import { StepAction } from './plan.schema';
@@ -119,17 +120,38 @@ export const JOB_CATALOGUE = {
   evidence: {
     'validation.run': stepJob(),
     'step.rollback': rollbackJob(),
+    /** Assembles the run's pack, computes its in-toto statement and asks forge-sign to sign it. */
     'evidence.build': job({
       payload: z.object({ tenantId: id, runId: id }),
+      result: z.object({ statementSha256: z.string(), subjects: z.number().int() }),
+      retry: { attempts: 5, backoffMs: 500, timeoutMs: 60_000 },
+    }),
+    /** Writes the pack with the signed envelope (sent back by forge-sign) and records it. */
+    'evidence.finalize': job({
+      payload: z.object({ tenantId: id, runId: id, statementSha256: z.string(), envelope: DsseEnvelopeSchema, keyId: z.string(), publicKeyPem: z.string() }),
       result: z.object({ artifactId: id, path: z.string(), sha256: z.string() }),
       retry: { attempts: 5, backoffMs: 500, timeoutMs: 60_000 },
     }),
   },
   'forge-sign': {
+    /**
+     * Signs an in-toto statement (DSSE, Ed25519) with the current key and hands the
+     * envelope to evidence.finalize. The private key never leaves forge-sign.
+     */
     'evidence.sign': job({
-      payload: z.object({ tenantId: id, runId: id, artifactId: id }),
-      result: z.object({ artifactId: id, signaturePath: z.string(), keyFingerprint: z.string() }),
+      payload: z.object({ tenantId: id, runId: id, payloadType: z.string(), payload: z.string(), statementSha256: z.string() }),
+      result: z.object({ keyId: z.string() }),
       retry: { attempts: 5, backoffMs: 500, timeoutMs: 30_000 },
+    }),
+    /**
+     * Makes a new key the active one and retires `fromKeyId`. Only if `fromKeyId` is
+     * still the active key (null: there is none): a redelivered or duplicate request
+     * answers with the key that replaced it instead of rotating twice.
+     */
+    'keys.rotate': job({
+      payload: z.object({ fromKeyId: z.string().regex(/^[0-9a-f]{64}$/).nullable() }),
+      result: z.object({ keyId: z.string(), rotated: z.boolean() }),
+      retry: { attempts: 3, backoffMs: 200, timeoutMs: 15_000 },
     }),
   },
   /** Durable step reports from workers to the orchestrator. */

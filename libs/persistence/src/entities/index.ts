@@ -4,6 +4,7 @@ import { BriefingEntity } from './briefing.entity';
 import { ContactSubmissionEntity } from './contact-submission.entity';
 import { PlanApprovalEntity } from './plan-approval.entity';
 import { PlanStepEntity } from './plan-step.entity';
+import { SigningKeyEntity } from './signing-key.entity';
 import { PlanEntity } from './plan.entity';
 import { RunEntity } from './run.entity';
 import { StepRunEntity } from './step-run.entity';
@@ -17,6 +18,7 @@ export * from './plan-approval.entity';
 export * from './plan-step.entity';
 export * from './plan.entity';
 export * from './run.entity';
+export * from './signing-key.entity';
 export * from './step-run.entity';
 export * from './tenant.entity';
 
@@ -31,4 +33,5 @@ export const ENTITIES = [
   AuditEventEntity,
   ArtifactEntity,
   ContactSubmissionEntity,
+  SigningKeyEntity,
 ];
