@@ -18,3 +18,12 @@ describe(EvidencePackBuilder.name, () => {
     expect(() => new EvidencePackBuilder().add('../etc/passwd', Buffer.from(''))).toThrow(/unsafe path/);
   });
 });
+
+describe('EvidencePackBuilder paths', () => {
+  it('refuses a path twice and the checksum file as a member, and sorts by bytes, not locale', () => {
+    expect(() => new EvidencePackBuilder().add('a.json', Buffer.from('')).add('a.json', Buffer.from(''))).toThrow(/duplicate/);
+    expect(() => new EvidencePackBuilder().add('verification_checksums.txt', Buffer.from(''))).toThrow(/unsafe/);
+    const names = new EvidencePackBuilder().add('b.json', Buffer.from('')).add('VERIFY.md', Buffer.from('')).add('a.json', Buffer.from('')).digests().map((file) => file.name);
+    expect(names).toEqual(['VERIFY.md', 'a.json', 'b.json']);
+  });
+});

@@ -6,9 +6,19 @@ export interface PackEntry {
   content: Buffer;
 }
 
+export const CHECKSUMS_FILE = 'verification_checksums.txt';
+
 /** Pretty JSON with sorted keys: readable for auditors, byte-stable for checksums. */
 export function stableJson(value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(value)), null, 2)}\n`);
+}
+
+/**
+ * Byte order, not localeCompare: `sort` in VERIFY.md, in-toto subjects and the
+ * checksum file must all agree on one order whatever the machine's locale.
+ */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 /**
@@ -18,27 +28,35 @@ export function stableJson(value: unknown): Buffer {
  * run always produces the same bytes.
  */
 export class EvidencePackBuilder {
-  private readonly entries: PackEntry[] = [];
+  private readonly entries = new Map<string, PackEntry>();
 
   add(path: string, content: Buffer): this {
-    if (path.startsWith('/') || path.includes('..')) throw new Error(`unsafe path in evidence pack: ${path}`);
-    this.entries.push({ path, content });
+    if (path.startsWith('/') || path.split('/').includes('..') || path === CHECKSUMS_FILE) throw new Error(`unsafe path in evidence pack: ${path}`);
+    // A duplicate would make the ZIP ambiguous (two entries, one name) and the subjects wrong.
+    if (this.entries.has(path)) throw new Error(`duplicate path in evidence pack: ${path}`);
+    this.entries.set(path, { path, content });
     return this;
   }
 
+  files(): PackEntry[] {
+    return [...this.entries.values()].sort(byPath);
+  }
+
+  /** Every file with its sha256, sorted: the in-toto subjects when taken before the attestation is added. */
+  digests(): Array<{ name: string; sha256: string }> {
+    return this.files().map((entry) => ({ name: entry.path, sha256: sha256Hex(entry.content) }));
+  }
+
   checksums(): string {
-    return [...this.entries]
-      .sort((a, b) => a.path.localeCompare(b.path))
-      .map((entry) => `${sha256Hex(entry.content)}  ${entry.path}\n`)
+    return this.digests()
+      .map((file) => `${file.sha256}  ${file.name}\n`)
       .join('');
   }
 
   async toZip(stampedAt: Date): Promise<Buffer> {
     const zip = new ZipFile();
-    const all = [...this.entries, { path: 'verification_checksums.txt', content: Buffer.from(this.checksums()) }];
-    for (const entry of all.sort((a, b) => a.path.localeCompare(b.path))) {
-      zip.addBuffer(entry.content, entry.path, { mtime: stampedAt, mode: 0o100644, compress: true });
-    }
+    const all = [...this.files(), { path: CHECKSUMS_FILE, content: Buffer.from(this.checksums()) }].sort(byPath);
+    for (const entry of all) zip.addBuffer(entry.content, entry.path, { mtime: stampedAt, mode: 0o100644, compress: true });
     zip.end();
     const chunks: Buffer[] = [];
     for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);

@@ -23,6 +23,12 @@ export class EvidenceProcessor {
     return this.packs.build(payload.tenantId, payload.runId);
   }
 
+  /** forge-sign's answer: the signed envelope, from which the pack is written. */
+  @JobHandler('evidence', 'evidence.finalize')
+  finalizeEvidencePack(payload: JobPayload<'evidence', 'evidence.finalize'>): Promise<JobResult<'evidence', 'evidence.finalize'>> {
+    return this.packs.finalize(payload);
+  }
+
   /** Compensation of any step this worker runs, chosen by the step's action. */
   @JobHandler('evidence', 'step.rollback')
   rollbackStep(payload: JobPayload<'evidence', 'step.rollback'>, job: JobContext) {

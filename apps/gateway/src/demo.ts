@@ -152,9 +152,12 @@ async function showEvidence(config: AppConfig, base: string, planId: string, run
   await writeFile(copy, Buffer.from(await pack.arrayBuffer()));
   const stored = relative(process.cwd(), join(config.storage.evidenceDir, planId, `evidence_pack_${runId}.zip`));
   say(`\nEvidence pack: ${stored}  (run.json lists the dry-run steps and why)`);
-  say(`  sha256 ${pack.headers.get('x-evidence-sha256')}, signed (Ed25519), downloaded copy: ${relative(process.cwd(), copy)}`);
-  say(`  verify: rm -rf /tmp/pack && mkdir /tmp/pack && unzip -q ${stored} -d /tmp/pack && (cd /tmp/pack && sha256sum -c verification_checksums.txt)`);
-  say(`  verify signature: openssl pkeyutl -verify -pubin -inkey ${relative(process.cwd(), join(config.storage.keysDir, 'evidence-signing.pub.pem'))} -rawin -in ${stored} -sigfile ${stored}.sig`);
+  say(`  sha256 ${pack.headers.get('x-evidence-sha256')}, signed (Ed25519, DSSE/in-toto) by key ${pack.headers.get('x-evidence-key-id')}, downloaded copy: ${relative(process.cwd(), copy)}`);
+  say(`  verify with standard tools only: VERIFY.md inside the pack; in short:`);
+  say(`    rm -rf /tmp/pack && mkdir /tmp/pack && cp ${stored} /tmp/pack/evidence_pack.zip && cd /tmp/pack && unzip -q evidence_pack.zip -d evidence_pack && cd evidence_pack`);
+  say(`    sha256sum --strict -c verification_checksums.txt`);
+  say(`    openssl pkeyutl -verify -pubin -inkey attestation/signing-key.pub.pem -rawin -in attestation/pae.bin -sigfile attestation/signature.bin`);
+  say(`  (VERIFY.md adds the two checks that tie the checksum list and pae.bin to the signed statement)`);
 }
 
 /** One line per step: its error, what a dry run would do, or what a live step did. */

@@ -155,6 +155,7 @@ export class FactoryController {
       'x-evidence-sha256': file.sha256,
       'x-evidence-run-id': file.runId,
       'x-evidence-signed': String(file.signed),
+      ...(file.keyId ? { 'x-evidence-key-id': file.keyId } : {}),
     });
     createReadStream(file.path)
       .on('error', () => response.destroy())
