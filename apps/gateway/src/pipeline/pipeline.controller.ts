@@ -1,19 +1,35 @@
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { BusinessIntentInputSchema, ExecutionGraphResult, ExecutionGraphSpecSchema, pipelineContentHash, PipelineEvidencePackSchema, ResolvedBusinessIntent } from '@bf/contracts';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { BusinessIntentInputSchema, ExecutionGraphResult, ExecutionGraphSpecSchema, PipelineEvidencePack, PipelineEvidencePackSchema, ResolvedBusinessIntent } from '@bf/contracts';
 import { GraphRunReport } from '@bf/persistence';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
 import { GraphRunning, GraphRunService } from './graph-run.service';
+import { EvidenceService, JsonPackVerdict, ZipPackVerdict } from './evidence.service';
 import { IntentClient } from './intent.client';
+import { SigningKeyRegistry } from './signing-key.registry';
+
+/** Seed 001 `evidence/generate` input: the result names the stored run; the intent and spec it may carry are not evidence. */
+const GenerateEvidenceSchema = z.object({
+  execution_result: z.object({ plan_id: z.string().min(1), run_id: z.string().min(1) }).passthrough(),
+  business_intent: z.unknown().optional(),
+  graph_spec: z.unknown().optional(),
+});
 
 /** Seed 001 routes under /api/pipeline. */
 @Controller('api/pipeline')
 export class PipelineController {
+  private readonly evidence: EvidenceService;
+
   constructor(
     private readonly intents: IntentClient,
     private readonly graphs: GraphRunService,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.evidence = new EvidenceService(dataSource, new SigningKeyRegistry(dataSource));
+  }
 
   @Post('intent/resolve')
   @HttpCode(200)
@@ -47,12 +63,27 @@ export class PipelineController {
     return outcome.settled ? outcome.report.execution_result : outcome.running;
   }
 
-  /** Seed 001 S8.6: recompute a PipelineEvidencePack's content hash and compare it with the one it carries. */
+  /** Seed 001 S8.6: the PipelineEvidencePack of a stored graph run, rebuilt from the database (404 if the run is unknown). */
+  @Post('evidence/generate')
+  @HttpCode(200)
+  generateEvidence(@Body() body: unknown): Promise<PipelineEvidencePack> {
+    const { execution_result: result } = validated(GenerateEvidenceSchema, body, 'evidence request');
+    return this.evidence.generate(requestTenant(), result.plan_id, result.run_id);
+  }
+
+  /**
+   * Seed 001 S8.6 and issue 8: a PipelineEvidencePack (JSON) has its content hash
+   * recomputed; an evidence ZIP (application/zip) gets every check of
+   * @bf/evidence-verify against the signing_keys registry, with the statement's
+   * signed and found sha256 as expected/computed hash.
+   */
   @Post('evidence/verify')
   @HttpCode(200)
-  verifyEvidence(@Body() body: unknown): { valid: boolean; expected_hash: string; computed_hash: string } {
-    const pack = validated(PipelineEvidencePackSchema, body, 'evidence pack');
-    const computed = pipelineContentHash(pack);
-    return { valid: computed === pack.content_hash, expected_hash: pack.content_hash, computed_hash: computed };
+  verifyEvidence(@Body() body: unknown): JsonPackVerdict | Promise<ZipPackVerdict> {
+    if (Buffer.isBuffer(body)) {
+      if (!body.length) throw new BadRequestException('empty evidence ZIP');
+      return this.evidence.verifyZip(body);
+    }
+    return this.evidence.verifyJson(validated(PipelineEvidencePackSchema, body, 'evidence pack'));
   }
 }
