@@ -13,6 +13,7 @@ import { RawBullMqChain } from './raw-chain';
 import { emit, percentile, round2, round3, runConcurrently } from './stats';
 import { benchEmbeddedDns } from './dns-embedded';
 import { benchPowerDnsUpsertVerify } from './dns-powerdns';
+import { parseTrustedKeys, verifyEvidencePack } from '@bf/evidence-verify';
 import { benchErpBranch } from './odoo-erp';
 import { benchGenerateDeploy } from './site-deploy';
 
@@ -78,6 +79,41 @@ async function componentBenches(databaseUrl: string) {
   emit({ bench: 'odoo_erp_branch', iterations: erp.iterations, p50_ms: erp.p50_ms, p99_ms: erp.p99_ms, step_p50_ms: erp.step_p50_ms, skipped: erp.skipped, failed: erp.failed, target_p50_ms: 200 });
   const dns = await benchEmbeddedDns(databaseUrl);
   emit({ bench: 'dns_embedded_udp_queries', queries: dns.queries, queries_per_s: round2(dns.queries_per_second), p50_ms: dns.p50_ms, p99_ms: dns.p99_ms, timeouts: dns.timeouts });
+}
+
+/**
+ * The evidence pack of a finished dry run, as a client sees it: from the run's
+ * end on the SSE stream until the signed pack downloads (build, the sign round
+ * trip through forge-sign, finalize). Then verifying that pack in-process.
+ */
+async function evidenceBenches(url: string, client: FactoryClient, nextBriefing: () => object) {
+  const readyMs: number[] = [];
+  let pack: Buffer | undefined;
+  for (let i = 0; i < Math.min(ITERATIONS, 20); i++) {
+    const planId = await client.plan(nextBriefing());
+    await client.runToEnd(planId);
+    const ended = performance.now();
+    for (;;) {
+      const response = await fetch(`${url}/api/factory/${planId}/evidence`);
+      if (response.status === 200) {
+        pack = Buffer.from(await response.arrayBuffer());
+        break;
+      }
+      await response.arrayBuffer();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    readyMs.push(performance.now() - ended);
+  }
+  emit({ bench: 'evidence_pack_ready_after_run', iterations: readyMs.length, p50_ms: round2(percentile(readyMs, 50)), p99_ms: round2(percentile(readyMs, 99)), bytes: pack!.length, target_p50_ms: 250 });
+  const trustedKeys = parseTrustedKeys(await (await fetch(`${url}/api/v1/keys`)).text());
+  const verifyMs: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const began = performance.now();
+    const verdict = await verifyEvidencePack(pack!, { trustedKeys });
+    verifyMs.push(performance.now() - began);
+    if (!verdict.valid) throw new Error(`the bench's own evidence pack does not verify: ${JSON.stringify(verdict.checks.filter((check) => !check.passed))}`);
+  }
+  emit({ bench: 'evidence_pack_verify', iterations: verifyMs.length, p50_ms: round2(percentile(verifyMs, 50)), p99_ms: round2(percentile(verifyMs, 99)) });
 }
 
 async function main() {
@@ -155,6 +191,8 @@ async function main() {
     } finally {
       await raw.close();
     }
+
+    await evidenceBenches(system.url, client, nextBriefing);
 
     const memory = process.memoryUsage();
     emit({ bench: 'start_all_memory_after_flow', rss_mb: round2(memory.rss / 2 ** 20), heap_used_mb: round2(memory.heapUsed / 2 ** 20) });
