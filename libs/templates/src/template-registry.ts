@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +32,22 @@ export class TemplateLoadError extends Error {
   ) {
     super(`invalid template ${file}: ${problems.join('; ')}`);
   }
+}
+
+/** A template's manifest.json, read and checked against its schema; every failure names the file. */
+export async function readManifest<T extends z.ZodTypeAny>(manifestFile: string, schema: T): Promise<z.infer<T>> {
+  const raw = await readFile(manifestFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new TemplateLoadError(manifestFile, [error.code === 'ENOENT' ? 'missing' : error.message]);
+  });
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    throw new TemplateLoadError(manifestFile, [`not JSON: ${(error as Error).message}`]);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new TemplateLoadError(manifestFile, describeIssues(parsed.error).map((e) => `${e.path} ${e.message}`));
+  return parsed.data;
 }
 
 /** The template a website step renders when its plan names none. */
@@ -106,18 +123,7 @@ export class TemplateRegistry {
 
   private async loadOne(folder: string, folderName: string): Promise<TemplateManifest> {
     const manifestFile = join(folder, 'manifest.json');
-    const raw = await readFile(manifestFile, 'utf8').catch(() => {
-      throw new TemplateLoadError(manifestFile, ['missing']);
-    });
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new TemplateLoadError(manifestFile, [`not JSON: ${(error as Error).message}`]);
-    }
-    const parsed = TemplateManifestSchema.safeParse(json);
-    if (!parsed.success) throw new TemplateLoadError(manifestFile, describeIssues(parsed.error).map((e) => `${e.path} ${e.message}`));
-    const manifest = parsed.data;
+    const manifest = await readManifest(manifestFile, TemplateManifestSchema);
     if (manifest.template_id !== folderName) throw new TemplateLoadError(manifestFile, [`template_id ${manifest.template_id} must equal its folder name ${folderName}`]);
     const defaults = Object.fromEntries(manifest.variables.filter((v) => v.default !== undefined).map((v) => [v.name, v.default]));
     const defaultErrors = resolveVariables(manifest.variables.map((v) => ({ ...v, required: false })), defaults).errors;

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { describeIssues } from '@bf/contracts';
-import { TemplateLoadError } from '@bf/templates';
+import { readManifest, TemplateLoadError } from '@bf/templates';
 import { csvField, pythonIdentifier, pythonString, xmlAttribute, xmlText } from './escaping';
 import { ModuleTemplateFile, ModuleTemplateManifest, ModuleTemplateManifestSchema } from './module-template.schema';
 import { OUTPUT_HELPERS, templateProblems } from './template-check';
@@ -44,18 +43,8 @@ export class ModuleTemplates {
   static async load(templatesDir: string, templateId = 'custom_module'): Promise<ModuleTemplates> {
     const folder = join(templatesDir, 'odoo', templateId);
     const manifestFile = join(folder, 'manifest.json');
-    const raw = await readFile(manifestFile, 'utf8').catch((error: Error) => {
-      throw new TemplateLoadError(manifestFile, [error.message]);
-    });
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      throw new TemplateLoadError(manifestFile, [`not JSON: ${(error as Error).message}`]);
-    }
-    const parsed = ModuleTemplateManifestSchema.safeParse(json);
-    if (!parsed.success) throw new TemplateLoadError(manifestFile, describeIssues(parsed.error).map((e) => `${e.path} ${e.message}`));
-    if (parsed.data.template_id !== templateId) throw new TemplateLoadError(manifestFile, [`template_id must equal its folder name ${templateId}`]);
+    const manifest = await readManifest(manifestFile, ModuleTemplateManifestSchema);
+    if (manifest.template_id !== templateId) throw new TemplateLoadError(manifestFile, [`template_id must equal its folder name ${templateId}`]);
 
     const handlebars = Handlebars.create();
     for (const [name, escape] of Object.entries(ESCAPERS)) {
@@ -65,7 +54,7 @@ export class ModuleTemplates {
       });
     }
     const compiled = new Map<ModuleTemplateFile, Handlebars.TemplateDelegate>();
-    for (const file of parsed.data.files) {
+    for (const file of manifest.files) {
       const path = join(folder, file.path);
       const source = await readFile(path, 'utf8').catch(() => {
         throw new TemplateLoadError(path, [`listed in ${manifestFile} but missing`]);
@@ -76,7 +65,7 @@ export class ModuleTemplates {
       handlebars.precompile(source, COMPILE_OPTIONS);
       compiled.set(file, handlebars.compile(source, COMPILE_OPTIONS));
     }
-    return new ModuleTemplates(parsed.data, compiled);
+    return new ModuleTemplates(manifest, compiled);
   }
 
   render(file: ModuleTemplateFile, context: object): string {
