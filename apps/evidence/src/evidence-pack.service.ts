@@ -21,9 +21,13 @@ import { VERIFY_MD } from './verify-doc';
  * signed, and writes the ZIP. Nothing unsigned is ever stored, so a pack on
  * disk is always a finished one. Both jobs are idempotent: a run has one pack.
  */
+const REPORT_CACHE_SIZE = 64;
+
 @Injectable()
 export class EvidencePackService {
   private readonly assembler: PackAssembler;
+  /** Rendered reports by content hash, oldest first: enough for the packs between their build and their finalize. */
+  private readonly reports = new Map<string, Buffer>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -65,8 +69,23 @@ export class EvidencePackService {
     const { pack, facts } = await this.assembler.assemble(tenantId, runId);
     pack.add('VERIFY.md', Buffer.from(VERIFY_MD));
     const contentHash = sha256Hex(pack.checksums());
-    pack.add(REPORT_PATH, await renderValidationReport({ facts, contentHash }));
+    pack.add(REPORT_PATH, await this.report(facts, contentHash));
     return { pack, facts, statement: provenanceStatement(pack.digests(), facts) };
+  }
+
+  /**
+   * The report is rendered from the run and the hash of every other file, so
+   * the same hash means the same PDF: finalize re-lays out the pack build laid
+   * out a moment ago (to catch a run that changed in between) without paying
+   * for the PDF twice.
+   */
+  private async report(facts: RunFacts, contentHash: string): Promise<Buffer> {
+    const cached = this.reports.get(contentHash);
+    if (cached) return cached;
+    const rendered = await renderValidationReport({ facts, contentHash });
+    this.reports.set(contentHash, rendered);
+    if (this.reports.size > REPORT_CACHE_SIZE) this.reports.delete(this.reports.keys().next().value!);
+    return rendered;
   }
 
   /** The job id names the statement, so a repeated build is a no-op and a changed run gets a fresh request. */
