@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LIVE_CAPABLE_ACTIONS } from '@bf/contracts';
+import { LIVE_CAPABLE_ACTIONS, SYSTEM_VERSION } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { eventually, startTestSystem } from '../support/system';
 
@@ -224,6 +224,20 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
 
   it('serves health, metrics, the template list and seed 000 audit queries', async () => {
     expect((await api('/health')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    expect((await api('/health/ready')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    expect((await api('/health/live')).body).toEqual({ status: 'alive' });
+    const healthz = await api('/api/healthz');
+    expect(healthz.status).toBe(200);
+    expect(healthz.body).toEqual({
+      status: 'healthy',
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      version: SYSTEM_VERSION,
+      environment: 'development',
+      checks: {
+        database: { status: 'healthy', responseTime: expect.any(Number), details: { connectionPool: 'active', migrations: 'up_to_date' } },
+        redis: { status: 'healthy', responseTime: expect.any(Number), details: { connection: 'active', memory: expect.stringMatching(/^used_memory:\d+$/) } },
+      },
+    });
     const metrics = await api('/metrics');
     expect(metrics.raw.toString()).toMatch(/bf_jobs_processed_total\{queue="webgen",job="website.generate",outcome="completed"\} \d+/);
     const templates = await api('/api/factory/templates');

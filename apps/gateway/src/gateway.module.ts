@@ -10,6 +10,7 @@ import { PREFLIGHT_PROVIDERS } from './factory/preflight';
 import { PlanRequestService } from './factory/plan-request.service';
 import { ProgressHub } from './factory/progress-hub';
 import { OpsController } from './ops/ops.controller';
+import { HealthService } from './ops/health.service';
 import { OrchestratorProcessor } from './orchestrator/orchestrator.processor';
 import { RunAdvancer } from './orchestrator/run-advancer';
 import { RunSettler } from './orchestrator/run-settler';
@@ -54,7 +55,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, HealthService, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
     };
   }
 }

@@ -20,3 +20,4 @@ export * from './graph-plan';
 export * from './pipeline-evidence';
 export * from './contact.schema';
 export * from './attestation';
+export * from './version';

@@ -5,7 +5,8 @@ export type HealthCheck = () => Promise<Record<string, 'up' | 'down'>>;
 
 /**
  * The small HTTP listener a worker runs beside its queue consumer: /metrics for
- * Prometheus and /health for orchestrators. Workers have no other HTTP surface.
+ * Prometheus, and /health (= /health/ready: its dependencies answer) and
+ * /health/live (the process answers) for orchestrators. Workers have no other HTTP surface.
  */
 export function startOpsListener(port: number, health: HealthCheck): Promise<Server> {
   const server = createServer(async (req, res) => {
@@ -14,7 +15,13 @@ export function startOpsListener(port: number, health: HealthCheck): Promise<Ser
       res.end(await metricsRegistry.metrics());
       return;
     }
-    if (req.url === '/health') {
+    if (req.url === '/health/live') {
+      // Liveness: the process answers. Dependencies are readiness's business; restarting a worker because Redis is down would not help.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'alive' }));
+      return;
+    }
+    if (req.url === '/health' || req.url === '/health/ready') {
       const checks = await health().catch(() => ({ self: 'down' as const }));
       const up = Object.values(checks).every((state) => state === 'up');
       res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });

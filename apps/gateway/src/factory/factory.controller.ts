@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { DataSource } from 'typeorm';
-import { BriefingSchema, BUSINESS_TYPES } from '@bf/contracts';
+import { BriefingSchema, BUSINESS_TYPES, SYSTEM_VERSION } from '@bf/contracts';
 import { PlanView, PlanViewReader } from '@bf/persistence';
 import { TemplateManifest, TemplateRegistry } from '@bf/templates';
 import { validated } from '../http/validate';
@@ -103,7 +103,7 @@ export class FactoryController {
   info() {
     return {
       name: 'Business Factory',
-      version: '0.1.0',
+      version: SYSTEM_VERSION,
       business_types: BUSINESS_TYPES,
       executors: ['webgen', 'dns', 'odoo', 'integration', 'validation'],
       endpoints: ['POST /api/factory/plan', 'POST /api/factory/execute', 'GET /api/factory/{plan_id}', 'GET /api/factory/{plan_id}/evidence', 'GET /api/factory/{plan_id}/events', 'POST /api/factory/{plan_id}/rollback', 'GET /api/factory/templates', 'GET /api/factory/templates/{template_id}', 'GET /api/factory/info'],
