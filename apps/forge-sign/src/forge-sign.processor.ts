@@ -1,5 +1,6 @@
 import { Controller, Inject } from '@nestjs/common';
 import { JobPayload, JobResult } from '@bf/contracts';
+import { evidenceDuration } from '@bf/observability';
 import { JobHandler } from '@bf/queue';
 import { DsseSignerService } from './dsse-signer.service';
 import { SigningKeyStore } from './signing-key.store';
@@ -13,7 +14,8 @@ export class ForgeSignProcessor {
 
   @JobHandler('forge-sign', 'evidence.sign')
   signStatement(payload: JobPayload<'forge-sign', 'evidence.sign'>): Promise<JobResult<'forge-sign', 'evidence.sign'>> {
-    return this.signer.sign(payload);
+    const stop = evidenceDuration.startTimer({ phase: 'sign' });
+    return this.signer.sign(payload).finally(() => stop());
   }
 
   @JobHandler('forge-sign', 'keys.rotate')

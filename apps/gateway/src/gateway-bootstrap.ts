@@ -7,6 +7,7 @@ import { mountBullBoard } from './bull-board';
 import { GatewayModule } from './gateway.module';
 import { ApiErrorFilter } from './http/api-error.filter';
 import { BuiltinSiteHost } from './http/builtin-site-host';
+import { httpMetrics } from './http/http-metrics';
 import { useJsonBodies } from './http/json-body';
 
 /**
@@ -15,6 +16,7 @@ import { useJsonBodies } from './http/json-body';
  */
 export async function createGateway(runtime: Runtime): Promise<INestApplication> {
   const app = await NestFactory.create(GatewayModule.forRuntime(runtime), { logger: new PinoNestLogger(), abortOnError: false, bodyParser: false });
+  app.use(httpMetrics);
   // Before the body parser and Nest's routes: a request for a deployed site never reaches the API.
   app.use(new BuiltinSiteHost(runtime.config.storage.sitesDir).middleware());
   useJsonBodies(app);

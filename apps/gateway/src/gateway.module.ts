@@ -11,6 +11,7 @@ import { PlanRequestService } from './factory/plan-request.service';
 import { ProgressHub } from './factory/progress-hub';
 import { OpsController } from './ops/ops.controller';
 import { HealthService } from './ops/health.service';
+import { QueueDepthCollector } from './ops/queue-depth.collector';
 import { OrchestratorProcessor } from './orchestrator/orchestrator.processor';
 import { RunAdvancer } from './orchestrator/run-advancer';
 import { RunSettler } from './orchestrator/run-settler';
@@ -55,7 +56,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime)],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, HealthService, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, HealthService, QueueDepthCollector, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
     };
   }
 }

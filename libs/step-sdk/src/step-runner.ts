@@ -2,7 +2,8 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { RollbackJobPayload, StepJobPayload, StepJobResult, StepReport } from '@bf/contracts';
+import { ACTION_EXECUTOR, RollbackJobPayload, StepJobPayload, StepJobResult, StepReport } from '@bf/contracts';
+import { stepDuration } from '@bf/observability';
 import { PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 
 /** What an attempt needs to know about its step, run and step run. */
@@ -50,8 +51,11 @@ export class StepRunner {
     const started = Date.now();
     const startedAt = new Date(started).toISOString();
     const running = this.reportRunningIfSlow({ status: 'running', ...this.ids(payload, job), at: startedAt });
+    const labels = { executor: ACTION_EXECUTOR[executor.action], action: executor.action, mode: payload.dryRun ? 'dry_run' : 'live' };
+    const timer = stepDuration.startTimer(labels);
     try {
       const outcome = payload.dryRun ? await executor.dryRun(context) : await executor.execute(context);
+      timer({ outcome: 'completed' });
       await this.saveArtifacts(payload, outcome);
       await running.settle();
       await this.report({
@@ -68,6 +72,7 @@ export class StepRunner {
     } catch (error) {
       await running.settle();
       const permanent = error instanceof PermanentStepError;
+      timer({ outcome: permanent ? 'failed_permanently' : job.isLastAttempt ? 'failed' : 'retried' });
       if (permanent || job.isLastAttempt) {
         await this.report({
           status: 'failed',

@@ -44,6 +44,7 @@ export class BuiltinSiteHost {
     if (!site) return false;
     const pathname = req.path;
     if (pathname === '/api' || pathname.startsWith('/api/')) return false;
+    res.locals.siteHost = true; // for the HTTP metrics: one label for every deployed site, never its domain
     const file = await this.resolveFile(site, pathname);
     if (!file) {
       res.status(404).type('text/plain').send('Not Found\n');
