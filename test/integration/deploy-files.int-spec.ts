@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { metricsRegistry } from '@bf/observability';
 
 const root = join(__dirname, '../..');
 const has = (tool: string) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0;
@@ -55,5 +56,16 @@ describe('deploy files', () => {
   withTool('promtool')('deploy/prometheus/prometheus.yml passes promtool', () => {
     const out = execFileSync('promtool', ['check', 'config', join(root, 'deploy/prometheus/prometheus.yml')]).toString();
     expect(out).toMatch(/SUCCESS/);
+  });
+
+  withTool('promtool')('the alerting and recording rules pass promtool and only use metrics the services expose', () => {
+    const out = execFileSync('promtool', ['check', 'rules', join(root, 'deploy/prometheus/rules.yml')]).toString();
+    expect(out).toMatch(/SUCCESS: 10 rules found/);
+    const rules = readFileSync(join(root, 'deploy/prometheus/rules.yml'), 'utf8');
+    for (const alert of ['RunSuccessRatioBelowSLO', 'StepTooSlow', 'QueueBacklogGrowing', 'JobsFailing', 'FailedJobsPiling', 'ServiceDown']) expect(rules).toContain(`alert: ${alert}`);
+    const exposed = new Set(metricsRegistry.getMetricsAsArray().map((metric) => metric.name));
+    const used = [...new Set(rules.match(/\bbf_[a-z_]+/g) ?? [])].map((name) => name.replace(/_(bucket|count|sum)$/, ''));
+    expect(used.length).toBeGreaterThan(3);
+    expect(used.filter((name) => !exposed.has(name))).toEqual([]);
   });
 });
