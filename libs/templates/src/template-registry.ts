@@ -62,14 +62,15 @@ export const DEFAULT_WEBSITE_TEMPLATE = 'modern_landing_v1';
  * unknown helper name never reaches JavaScript. Escaping stays on (`noEscape`
  * false), and the triple-stash `{{{ }}}` is rejected when templates are loaded.
  */
-const COMPILE_OPTIONS: CompileOptions = {
-  strict: true,
-  knownHelpersOnly: true,
-  knownHelpers: Object.fromEntries(Object.keys(TEMPLATE_HELPERS).map((name) => [name, true])),
-  noEscape: false,
-};
+const COMPILE_OPTIONS: CompileOptions = strictCompileOptions(Object.keys(TEMPLATE_HELPERS));
+
+/** Strict, escaping, and only the named helpers: how every template of ours (websites, Odoo modules) compiles. */
+export function strictCompileOptions(helpers: readonly string[]): CompileOptions {
+  return { strict: true, knownHelpersOnly: true, knownHelpers: Object.fromEntries(helpers.map((name) => [name, true])), noEscape: false };
+}
+
 /** Runtime options: no prototype properties or methods, whatever Handlebars' defaults become. */
-const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
+export const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
   allowProtoPropertiesByDefault: false,
   allowProtoMethodsByDefault: false,
   allowedProtoProperties: {},

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { readManifest, TemplateLoadError } from '@bf/templates';
+import { readManifest, RUNTIME_OPTIONS, strictCompileOptions, TemplateLoadError } from '@bf/templates';
 import { csvField, pythonIdentifier, pythonString, xmlAttribute, xmlText } from './escaping';
 import { ModuleTemplateFile, ModuleTemplateManifest, ModuleTemplateManifestSchema } from './module-template.schema';
 import { OUTPUT_HELPERS, templateProblems } from './template-check';
@@ -19,18 +19,7 @@ const ESCAPERS: Record<string, (value: string) => string> = {
  * only our helpers, escaping left on as a backstop. The helpers return
  * SafeStrings because they have already escaped for their language.
  */
-const COMPILE_OPTIONS: Parameters<typeof Handlebars.compile>[1] = {
-  strict: true,
-  knownHelpersOnly: true,
-  knownHelpers: Object.fromEntries(Object.values(OUTPUT_HELPERS).flat().map((name) => [name, true])),
-  noEscape: false,
-};
-const RUNTIME_OPTIONS: Handlebars.RuntimeOptions = {
-  allowProtoPropertiesByDefault: false,
-  allowProtoMethodsByDefault: false,
-  allowedProtoProperties: {},
-  allowedProtoMethods: {},
-};
+const COMPILE_OPTIONS = strictCompileOptions(Object.values(OUTPUT_HELPERS).flat());
 
 /** The Odoo module template under `<templatesDir>/odoo/<templateId>/`, checked and compiled once. */
 export class ModuleTemplates {
