@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metricsRegistry } from '@bf/observability';
 
@@ -67,5 +67,33 @@ describe('deploy files', () => {
     const used = [...new Set(rules.match(/\bbf_[a-z_]+/g) ?? [])].map((name) => name.replace(/_(bucket|count|sum)$/, ''));
     expect(used.length).toBeGreaterThan(3);
     expect(used.filter((name) => !exposed.has(name))).toEqual([]);
+  });
+
+  it('provisions Grafana with four dashboards whose every query uses metrics the services expose or the rules record', () => {
+    const datasource = readFileSync(join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8');
+    expect(datasource).toMatch(/uid: bf-prometheus/);
+    const recorded = new Set([...readFileSync(join(root, 'deploy/prometheus/rules.yml'), 'utf8').matchAll(/record: (bf:[a-z0-9_:]+)/g)].map((match) => match[1]));
+    const exposed = new Set(metricsRegistry.getMetricsAsArray().map((metric) => metric.name));
+    const folder = join(root, 'deploy/grafana/dashboards');
+    const files = readdirSync(folder).sort();
+    expect(files).toEqual(['api.json', 'integrations.json', 'pipeline-overview.json', 'queues.json']);
+    const uids = new Set<string>();
+    for (const file of files) {
+      const dashboard = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+      uids.add(dashboard.uid);
+      expect(dashboard.panels.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(dashboard.panels.map((panel: any) => panel.id)).size).toBe(dashboard.panels.length);
+      for (const panel of dashboard.panels) {
+        expect(panel.datasource).toEqual({ type: 'prometheus', uid: 'bf-prometheus' });
+        for (const target of panel.targets) {
+          const metrics = [...new Set(target.expr.match(/\bbf_[a-z_]+/g) ?? [])].map((name: any) => String(name).replace(/_(bucket|count|sum)$/, ''));
+          const rules = target.expr.match(/\bbf:[a-z0-9_:]+/g) ?? [];
+          expect({ file, panel: panel.title, unknown: [...metrics.filter((name) => !exposed.has(name)), ...rules.filter((name: string) => !recorded.has(name))] }).toEqual({ file, panel: panel.title, unknown: [] });
+          // Every query reads a metric, except a constant line such as the SLO's vector(0.95).
+          if (!/^vector\(/.test(target.expr)) expect(metrics.length + rules.length).toBeGreaterThan(0);
+        }
+      }
+    }
+    expect(uids.size).toBe(files.length);
   });
 });
