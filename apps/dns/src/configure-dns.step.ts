@@ -78,11 +78,11 @@ export class ConfigureDnsStep implements StepExecutor {
   async execute(context: StepContext): Promise<StepOutcome> {
     const parameters = this.parameters(context);
     this.requireDeployed(context, parameters.domain);
-    const applied = await this.providerCall(() => this.apply(context, parameters));
-    const server = this.config.dns.verify.server ?? (await this.providerCall(() => this.provider.authoritativeServer({ name: applied.zone, id: applied.zone })).catch(() => null));
+    const { applied, zone } = await this.providerCall(() => this.apply(context, parameters));
+    const server = this.config.dns.verify.server ?? (await this.providerCall(() => this.provider.authoritativeServer(zone)).catch(() => null));
     const verification = await this.verifier.verify(server, applied.changes.map((change) => change.desired!));
     if (verification.checked && !verification.all_match) {
-      if (context.isLastAttempt) await this.undo(applied.changes, 'the authoritative server did not serve the change');
+      if (context.isLastAttempt) await this.undo(zone, applied.changes, 'the authoritative server did not serve the change');
       throw new Error(`the authoritative server ${verification.server} does not serve the records written to ${applied.zone}: ${JSON.stringify(verification.record_sets.filter((set) => !set.matches))}`);
     }
     const counts = countActions(applied.changes);
@@ -103,7 +103,9 @@ export class ConfigureDnsStep implements StepExecutor {
     if (context.dryRun) return dryRunCompensation(this.action, context, 'delete the DNS records this step created and restore the ones it replaced');
     const recorded = previous.result as Partial<AppliedDns>;
     if (!Array.isArray(recorded.changes) || typeof recorded.zone !== 'string') return { result: { mode: 'live', undone: 'nothing: the step recorded no DNS changes' } };
-    const outcome = await this.providerCall(() => this.undo(recorded.changes!, 'rollback'));
+    const zone = await this.providerCall(() => this.provider.findZone(recorded.zone!));
+    if (!zone) return { result: { mode: 'live', provider: this.provider.name, zone: recorded.zone, undone: [], left_alone: [`the zone ${recorded.zone} is gone: nothing left to undo`] } };
+    const outcome = await this.providerCall(() => this.undo(zone, recorded.changes!, 'rollback'));
     return { result: { mode: 'live', provider: this.provider.name, zone: recorded.zone, ...outcome, propagation: 'resolvers may keep serving the old answers for up to the previous TTL' } };
   }
 
@@ -115,7 +117,7 @@ export class ConfigureDnsStep implements StepExecutor {
     return { zone, zoneName, plan: planRecordChanges(zoneName, existing, desired) };
   }
 
-  private async apply(context: StepContext, parameters: DnsStepParameters): Promise<AppliedDns> {
+  private async apply(context: StepContext, parameters: DnsStepParameters): Promise<{ applied: AppliedDns; zone: DnsZone }> {
     let { zone, plan } = await this.plan(parameters);
     let zoneCreated = false;
     if (!zone) {
@@ -140,20 +142,21 @@ export class ConfigureDnsStep implements StepExecutor {
     } catch (error) {
       const permanent = error instanceof DnsProviderError && !error.retryable;
       // No retry follows: put back what this attempt changed, as no rollback will run for a failed step.
-      if (permanent || context.isLastAttempt) await this.undo(changes.filter((change) => change.action !== 'unchanged'), 'the step failed');
+      if (permanent || context.isLastAttempt) await this.undo(zone, changes, 'the step failed');
       throw error;
     }
-    return { provider: this.provider.name, zone: zone.name, zone_created: zoneCreated, changes };
+    return { applied: { provider: this.provider.name, zone: zone.name, zone_created: zoneCreated, changes }, zone };
   }
 
-  private async undo(changes: RecordChange[], why: string): Promise<{ undone: string[]; left_alone: string[] }> {
+  private async undo(zone: DnsZone, changes: RecordChange[], why: string): Promise<{ undone: string[]; left_alone: string[] }> {
     const undone: string[] = [];
     const leftAlone: string[] = [];
-    const zone = await this.findZone(changes[0]?.name ?? '');
+    // One read of the zone for every check: a provider may only be able to list a whole zone (PowerDNS 4.7).
+    const now = new Map((await this.provider.listRecordSets(zone)).map((set) => [`${set.name}/${set.type}`, set]));
     for (const change of [...changes].reverse()) {
       const label = `${change.name} ${change.type}`;
-      if (change.action === 'unchanged' || !zone) continue;
-      const current = await this.provider.getRecordSet(zone, change.name, change.type);
+      if (change.action === 'unchanged') continue;
+      const current = now.get(`${change.name}/${change.type}`) ?? null;
       if (current === null && change.previous === null) continue;
       if (!sameRecordSet(current, change.desired)) {
         leftAlone.push(`${label}: changed since this step wrote it, so it is not ours to undo`);
