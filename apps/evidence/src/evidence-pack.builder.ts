@@ -1,24 +1,27 @@
-import { canonicalJson, sha256Hex } from '@bf/contracts';
+import { compareCodePoints, prettyCanonicalJson, sha256Hex } from '@bf/contracts';
 import { ZipFile } from 'yazl';
 
 export interface PackEntry {
   path: string;
   content: Buffer;
+  /** Hashed once when added: the checksum file, the statement and the PDF's content hash all need it. */
+  sha256: string;
 }
 
 export const CHECKSUMS_FILE = 'verification_checksums.txt';
 
 /** Pretty JSON with sorted keys: readable for auditors, byte-stable for checksums. */
 export function stableJson(value: unknown): Buffer {
-  return Buffer.from(`${JSON.stringify(JSON.parse(canonicalJson(value)), null, 2)}\n`);
+  return Buffer.from(prettyCanonicalJson(value));
 }
 
 /**
- * Byte order, not localeCompare: `sort` in VERIFY.md, in-toto subjects and the
- * checksum file must all agree on one order whatever the machine's locale.
+ * Code point (= UTF-8 byte) order, not localeCompare: `sort` in VERIFY.md, the
+ * in-toto subjects, the checksum file and the verifier must all agree on one
+ * order whatever the machine's locale.
  */
 export function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return compareCodePoints(a.path, b.path);
 }
 
 /**
@@ -34,7 +37,7 @@ export class EvidencePackBuilder {
     if (path.startsWith('/') || path.split('/').includes('..') || path === CHECKSUMS_FILE) throw new Error(`unsafe path in evidence pack: ${path}`);
     // A duplicate would make the ZIP ambiguous (two entries, one name) and the subjects wrong.
     if (this.entries.has(path)) throw new Error(`duplicate path in evidence pack: ${path}`);
-    this.entries.set(path, { path, content });
+    this.entries.set(path, { path, content, sha256: sha256Hex(content) });
     return this;
   }
 
@@ -44,7 +47,7 @@ export class EvidencePackBuilder {
 
   /** Every file with its sha256, sorted: the in-toto subjects when taken before the attestation is added. */
   digests(): Array<{ name: string; sha256: string }> {
-    return this.files().map((entry) => ({ name: entry.path, sha256: sha256Hex(entry.content) }));
+    return this.files().map((entry) => ({ name: entry.path, sha256: entry.sha256 }));
   }
 
   checksums(): string {
@@ -55,7 +58,8 @@ export class EvidencePackBuilder {
 
   async toZip(stampedAt: Date): Promise<Buffer> {
     const zip = new ZipFile();
-    const all = [...this.files(), { path: CHECKSUMS_FILE, content: Buffer.from(this.checksums()) }].sort(byPath);
+    const checksums = Buffer.from(this.checksums());
+    const all = [...this.files(), { path: CHECKSUMS_FILE, content: checksums }].sort(byPath);
     for (const entry of all) zip.addBuffer(entry.content, entry.path, { mtime: stampedAt, mode: 0o100644, compress: true });
     zip.end();
     const chunks: Buffer[] = [];

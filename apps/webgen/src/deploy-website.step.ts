@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, relative, isAbsolute } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@bf/config';
-import { STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
+import { prettyCanonicalJson, STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
 import { dryRunCompensation, PermanentStepError, StepArtifact, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
 import { NginxSiteTarget, PublishOutcome, releaseIdOf, ScreenshotResult, SiteHealthCheck, SiteHealthCheckResult, SiteReleaseStore, SiteScreenshotter } from './deploy';
 
@@ -114,7 +114,7 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
       screenshot: screenshotSummary,
       staging_removed: stagingRemoved ? stagingDir : null,
     };
-    const artifacts: StepArtifact[] = [{ name: 'health_check_result.json', content: `${stableJson(healthCheck)}\n`, mediaType: 'application/json' }];
+    const artifacts: StepArtifact[] = [{ name: 'health_check_result.json', content: prettyCanonicalJson(healthCheck), mediaType: 'application/json' }];
     if (nginx) artifacts.push({ name: 'nginx_config.conf', content: nginx.server_block, mediaType: 'text/plain' });
     if (png) artifacts.push({ name: '/screenshots/website_homepage.png', content: png, mediaType: 'image/png' });
     this.logger.log(`${domain}: ${result.status} release ${published.release} on ${target} (${deployMs} ms)`);
@@ -218,16 +218,6 @@ async function isDirectory(path: string): Promise<boolean> {
   return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
-/** JSON with object keys sorted at every level: an artifact's bytes depend on its content alone. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2);
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  return value;
-}
 
 async function sha256Of(path: string): Promise<string> {
   return createHash('sha256').update(await readFile(path)).digest('hex');

@@ -37,6 +37,11 @@ function writeObject(object: Record<string, unknown>): string {
   return `${out}}`;
 }
 
+/** Canonical JSON indented for people, ending in a newline: evidence and step files auditors read and hash. */
+export function prettyCanonicalJson(value: unknown): string {
+  return `${JSON.stringify(JSON.parse(canonicalJson(value)), null, 2)}\n`;
+}
+
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }

@@ -1,4 +1,4 @@
-import { STEP_PARAMETER_SCHEMAS, StepParameters } from '@bf/contracts';
+import { prettyCanonicalJson, STEP_PARAMETER_SCHEMAS, StepParameters } from '@bf/contracts';
 import { PermanentStepError, StepArtifact, StepContext } from '@bf/step-sdk';
 import { asStepError } from '../odoo-connection';
 
@@ -22,18 +22,13 @@ export async function odooCall<T>(call: () => Promise<T>): Promise<T> {
 
 /** Keys sorted at every level, so the same settings always give the same bytes (evidence is hashed). */
 export function stableJson(value: unknown): string {
-  return `${JSON.stringify(sortKeys(value), null, 2)}\n`;
+  return prettyCanonicalJson(value);
 }
 
 export function jsonArtifact(name: string, value: unknown): StepArtifact {
   return { name, content: stableJson(value), mediaType: 'application/json' };
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]));
-  return value;
-}
 
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
