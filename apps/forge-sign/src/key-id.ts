@@ -1,4 +1,5 @@
-import { createHash, KeyObject } from 'node:crypto';
+import { KeyObject } from 'node:crypto';
+import { sha256Hex } from '@bf/contracts';
 
 /**
  * The full sha256 (hex) of the DER SubjectPublicKeyInfo. Anyone can recompute it
@@ -7,5 +8,5 @@ import { createHash, KeyObject } from 'node:crypto';
  * argue about.
  */
 export function signingKeyId(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
 }

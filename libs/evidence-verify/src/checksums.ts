@@ -1,14 +1,12 @@
-import { createHash } from 'node:crypto';
-import { compareCodePoints } from '@bf/contracts';
+import { compareCodePoints, sha256Hex } from '@bf/contracts';
 import { CheckList } from './check-list';
 import { CHECKSUMS_FILE } from './pack-layout';
 import { PackFiles } from './zip-entries';
 
 const LINE = /^([0-9a-f]{64}) [ *](.+)$/;
 
-export function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+/** The same sha256 the packs were written with. */
+export const sha256 = sha256Hex;
 
 interface ChecksumLine {
   sha256: string;

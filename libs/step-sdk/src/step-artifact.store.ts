@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DataSource } from 'typeorm';
+import { sha256Hex } from '@bf/contracts';
 import { StepArtifact } from './step-executor';
 
 /** Artifact names are chosen by our executors, never by users; this keeps a bad one from leaving its folder. */
@@ -27,20 +27,17 @@ export class StepArtifactStore {
       const content = typeof artifact.content === 'string' ? Buffer.from(artifact.content) : artifact.content;
       const path = join(this.artifactsDir, ids.runId, ids.stepId, artifact.name.replace(/^\//, '_root/'));
       await writeAtomically(path, content);
-      const id = `art_${createHash('sha256').update(`${ids.runId}\0${ids.stepId}\0${artifact.name}`).digest('hex').slice(0, 24)}`;
+      const id = `art_${sha256Hex(`${ids.runId}\0${ids.stepId}\0${artifact.name}`).slice(0, 24)}`;
       await this.dataSource.query(
         `INSERT INTO artifacts (id, tenant_id, plan_id, run_id, step_id, kind, path, sha256, size_bytes, metadata)
          VALUES ($1, $2, $3, $4, $5, 'step_output', $6, $7, $8, $9)
          ON CONFLICT (id) DO UPDATE SET path = EXCLUDED.path, sha256 = EXCLUDED.sha256, size_bytes = EXCLUDED.size_bytes, metadata = EXCLUDED.metadata`,
-        [id, ids.tenantId, ids.planId, ids.runId, ids.stepId, path, sha256(content), content.length, { name: artifact.name, media_type: artifact.mediaType }],
+        [id, ids.tenantId, ids.planId, ids.runId, ids.stepId, path, sha256Hex(content), content.length, { name: artifact.name, media_type: artifact.mediaType }],
       );
     }
   }
 }
 
-function sha256(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
 
 async function writeAtomically(path: string, content: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '@bf/contracts';
 import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { GeneratedModule } from './custom-module.generator';
@@ -32,9 +32,7 @@ export class ForeignAddonError extends Error {
 
 /** One hash for the module's files, independent of how they are packed. */
 export function moduleContentHash(module: GeneratedModule): string {
-  const hash = createHash('sha256');
-  for (const file of module.files) hash.update(`${file.path}\0${file.sha256}\n`);
-  return hash.digest('hex');
+  return sha256Hex(module.files.map((file) => `${file.path}\0${file.sha256}\n`).join(''));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { tableName, validateCustomModuleSpec } from '@bf/contracts';
+import { sha256Hex, tableName, validateCustomModuleSpec } from '@bf/contracts';
 import { isContainedPath } from '@bf/templates';
 import { deterministicZip } from './module-zip';
 import { MODEL_PLACEHOLDER, ModuleTemplateFile } from './module-template.schema';
@@ -22,7 +21,7 @@ export interface GeneratedModule {
   zip_sha256: string;
 }
 
-const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
+const sha256 = sha256Hex;
 
 /**
  * Renders a custom Odoo module (seed 001 S8.5) from a custom-module spec with
