@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * A run has one evidence pack and one signature, but a step may leave several
+ * A run has one evidence pack, but a step may leave several
  * files (nginx_config.conf, health_check_result.json, a screenshot): the
  * one-per-run-kind-step rule now applies to everything except step outputs,
  * which are unique by their name within the step.

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, IsNull, Not } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 import { endRun } from './end-run';
 import { eventType } from './event-names';
@@ -27,9 +27,9 @@ export class RunSettler {
   constructor(private readonly audit: AuditLog) {}
 
   /** `stepRuns`: the run's step runs as the caller read them under the lock and kept current, which saves counting them again. */
-  async settle(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns?: Map<string, StepRunEntity>): Promise<Settlement> {
+  async settle(manager: EntityManager, run: RunEntity, steps: PlanStepEntity[], stepRuns: Map<string, StepRunEntity>): Promise<Settlement> {
     if (run.status === 'running' && !run.cancelRequested) return { compensate: [], settled: false };
-    if (stepRuns ? this.inFlightOf(stepRuns) : await this.inFlight(manager, run)) return { compensate: [], settled: false };
+    if (this.inFlightOf(stepRuns)) return { compensate: [], settled: false };
     if (run.status === 'running') await this.cancel(manager, run);
     if (!run.rollbackRequested) return { compensate: [], settled: true };
     if (!run.rollbackStatus) await this.startRollback(manager, run, steps);
@@ -41,16 +41,7 @@ export class RunSettler {
     return { compensate: [], settled: true };
   }
 
-  /** Steps dispatched or running, whose outcome is still to come; and compensations under way. */
-  private async inFlight(manager: EntityManager, run: RunEntity): Promise<boolean> {
-    const stepRuns = manager.getRepository(StepRunEntity);
-    const running = await stepRuns.countBy([
-      { runId: run.id, status: 'running' },
-      { runId: run.id, status: 'pending', dispatchedAt: Not(IsNull()) },
-    ]);
-    return running > 0;
-  }
-
+  /** Steps dispatched or running, whose outcome is still to come. */
   private inFlightOf(stepRuns: Map<string, StepRunEntity>): boolean {
     return [...stepRuns.values()].some((stepRun) => stepRun.status === 'running' || (stepRun.status === 'pending' && stepRun.dispatchedAt !== null && stepRun.dispatchedAt !== undefined));
   }

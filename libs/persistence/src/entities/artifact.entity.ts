@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const ARTIFACT_KINDS = ['evidence_pack', 'evidence_signature', 'step_output'] as const;
+export const ARTIFACT_KINDS = ['evidence_pack', 'step_output'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 @Entity({ name: 'artifacts' })
