@@ -21,3 +21,4 @@ export * from './pipeline-evidence';
 export * from './contact.schema';
 export * from './attestation';
 export * from './version';
+export * from './principal';
