@@ -5,7 +5,7 @@
  */
 const swc = ['@swc/jest', { swcrc: true }];
 const moduleNameMapper = {
-  '^@bf/(contracts|config|persistence|queue|observability|step-sdk|runtime|templates|dns|odoo|evidence-verify)$': '<rootDir>/libs/$1/src',
+  '^@bf/(contracts|config|persistence|queue|observability|step-sdk|runtime|templates|dns|odoo|evidence-verify|tenancy|forge)$': '<rootDir>/libs/$1/src',
 };
 const common = {
   transform: { '^.+\\.ts$': swc },

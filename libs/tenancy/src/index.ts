@@ -1,0 +1,2 @@
+// Tenants, API keys, roles (issue 10). Filled in by the tenancy work.
+export {};
