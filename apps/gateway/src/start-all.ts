@@ -3,7 +3,7 @@ import { INestApplication, INestMicroservice } from '@nestjs/common';
 import { AppConfig, loadConfig } from '@bf/config';
 import { WorkerQueue } from '@bf/contracts';
 import { rootLogger } from '@bf/observability';
-import { createWorker, Runtime, WorkerModuleFactory } from '@bf/runtime';
+import { createWorker, GracefulShutdown, HttpDrain, Runtime, settlesWithin, stopWorker, within, WorkerModuleFactory } from '@bf/runtime';
 import { DnsModule } from '../../dns/src/dns.module';
 import { EvidenceModule } from '../../evidence/src/evidence.module';
 import { ForgeSignModule } from '../../forge-sign/src/forge-sign.module';
@@ -58,14 +58,32 @@ export async function startAll(config: AppConfig, workers: [WorkerQueue, WorkerM
   return system;
 }
 
+/**
+ * SIGTERM/SIGINT for start:all: drain HTTP, then every worker in parallel (in-flight
+ * jobs finished within SHUTDOWN_TIMEOUT_MS or released), then the gateway's
+ * step-status consumer, then Redis and PostgreSQL.
+ */
+function stopGracefullyOnSignal(system: RunningSystem, config: AppConfig): void {
+  const http = new HttpDrain(system.gateway.getHttpServer());
+  new GracefulShutdown({ timeoutMs: config.lifecycle.shutdownTimeoutMs, log: rootLogger().child({ component: 'Lifecycle', app: 'all' }) })
+    .phase('http', (remaining) => http.drain(remaining()))
+    .phase('jobs', async (remaining) => {
+      const results = await Promise.all(system.workers.map((worker) => stopWorker(worker, remaining())));
+      return { drained: results.every((r) => r.drained), inFlight: sum(results.map((r) => r.inFlight)), released: sum(results.map((r) => r.released)) };
+    })
+    .phase('application', async (remaining) => ({ closed: await settlesWithin(system.gateway.close(), Math.max(remaining(), 1000)) }))
+    .phase('connections', () => within(system.runtime.stop(), 8000, 'runtime stop'))
+    .listen();
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
 if (require.main === module) {
   const config = loadConfig();
   startAll(config)
     .then((system) => {
       rootLogger().info({ url: system.url, workers: WORKERS.map(([queue]) => queue) }, 'gateway and all workers running');
-      const shutdown = () => system.stop().then(() => process.exit(0));
-      process.once('SIGTERM', shutdown);
-      process.once('SIGINT', shutdown);
+      stopGracefullyOnSignal(system, config);
     })
     .catch((error: Error) => {
       console.error(`start:all failed: ${error.message}`);

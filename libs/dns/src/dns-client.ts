@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { connect, isIPv6 } from 'node:net';
 import * as packet from 'dns-packet';
 import type { Answer, DecodedPacket, RecordType } from 'dns-packet';
+import { IntegrationErrorKind, measureIntegrationCall } from '@bf/observability';
 import { canonicalName } from './dns-provider';
+import { socketErrorKind } from './measured-dns.provider';
 import { fromWireData } from './embedded/wire-values';
 
 export interface DnsQuery {
@@ -45,7 +47,17 @@ export interface DnsQueryResult {
  * tests use to see what an authoritative server really answers. Rejects on
  * timeout or a connection failure; any rcode is a result, not an error.
  */
-export async function queryDns(query: DnsQuery): Promise<DnsQueryResult> {
+export function queryDns(query: DnsQuery): Promise<DnsQueryResult> {
+  // Measured as integration="dns", provider="wire": the queries that verify a change and validate a run.
+  return measureIntegrationCall({ integration: 'dns', provider: 'wire', operation: 'query' }, () => exchange(query), { classify: socketErrorKind, judge: failedRcode });
+}
+
+/** An answer that says the server could not or would not answer; NXDOMAIN and empty answers are answers. */
+function failedRcode(result: DnsQueryResult): IntegrationErrorKind | null {
+  return ['SERVFAIL', 'REFUSED', 'FORMERR', 'NOTIMP'].includes(result.rcode) ? 'fault' : null;
+}
+
+async function exchange(query: DnsQuery): Promise<DnsQueryResult> {
   const started = performance.now();
   const message = encodeQuery(query);
   const id = message.readUInt16BE(0);

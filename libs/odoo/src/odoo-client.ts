@@ -1,5 +1,6 @@
+import { IntegrationErrorKind, measureIntegrationCall } from '@bf/observability';
 import { DEFAULT_RETRY, DEFAULT_TIMEOUTS, OdooTimeouts, RetryPolicy, SLOW_METHODS, backoffDelay } from './call-policy';
-import { OdooAuthenticationError, OdooError, OdooTransportError } from './errors';
+import { OdooAccessDeniedError, OdooAuthenticationError, OdooError, OdooFaultError, OdooTimeoutError, OdooTransportError } from './errors';
 import { isScheduledActionBusy } from './faults';
 import { SecretScrubber } from './secret-scrubber';
 import { OdooServerVersion, parseServerVersion } from './server-version';
@@ -97,7 +98,7 @@ export class OdooClient {
     const params = [this.db, uid, this.#password, model, method, args, kwargs];
     for (let attempt = 1; ; attempt++) {
       try {
-        return (await this.rpc('object', 'execute_kw', params, timeoutMs, `${model}.${method}`)) as T;
+        return (await this.rpc('object', 'execute_kw', params, timeoutMs, `${model}.${method}`, `object.execute_kw:${methodLabel(method)}`)) as T;
       } catch (error) {
         if (!isScheduledActionBusy(error) || attempt >= this.retry.attempts) throw error;
         const delayMs = backoffDelay(this.retry, attempt);
@@ -107,10 +108,16 @@ export class OdooClient {
     }
   }
 
-  private async rpc(service: OdooService, method: string, args: unknown[], timeoutMs: number, target = `${service}.${method}`): Promise<unknown> {
+  /**
+   * The one place every call to Odoo goes through: measured here as
+   * bf_integration_call_* {integration="odoo", provider="xmlrpc", operation}
+   * (the operation names the execute_kw method, never the model).
+   */
+  private async rpc(service: OdooService, method: string, args: unknown[], timeoutMs: number, target = `${service}.${method}`, operation = `${service}.${method}`): Promise<unknown> {
     const started = Date.now();
     try {
-      const result = await this.transport.call(service, method, args, { timeoutMs, label: target });
+      const call = { integration: 'odoo' as const, provider: 'xmlrpc', operation };
+      const result = await measureIntegrationCall(call, () => this.transport.call(service, method, args, { timeoutMs, label: target }), { classify: odooErrorKind, judge: refusedLogin(service, method) });
       this.logger.debug({ target, ms: Date.now() - started }, 'odoo call');
       return result;
     } catch (raw) {
@@ -120,6 +127,37 @@ export class OdooClient {
       throw error;
     }
   }
+}
+
+/**
+ * The ORM and module methods this code base calls, by name in the metrics; any
+ * other method (a custom module's own, say) is `other`, so labels stay bounded.
+ */
+const LABELLED_METHODS: ReadonlySet<string> = new Set([
+  ...SLOW_METHODS,
+  'search', 'search_read', 'search_count', 'read', 'create', 'write', 'unlink', 'fields_get', 'name_search', 'default_get', 'copy', 'toggle_active', 'read_group',
+]);
+
+function methodLabel(method: string): string {
+  return LABELLED_METHODS.has(method) ? method : 'other';
+}
+
+/** `common.authenticate` answers a refused login with False rather than a fault: counted as an auth error all the same. */
+function refusedLogin(service: OdooService, method: string): ((uid: unknown) => IntegrationErrorKind | null) | undefined {
+  if (service !== 'common' || method !== 'authenticate') return undefined;
+  return (uid) => (typeof uid === 'number' && uid > 0 ? null : 'auth');
+}
+
+/** The bounded kind of a failed call, from the transport's typed errors. */
+export function odooErrorKind(error: unknown): IntegrationErrorKind {
+  if (error instanceof OdooTimeoutError) return 'timeout';
+  if (error instanceof OdooAccessDeniedError) return 'auth';
+  if (error instanceof OdooFaultError) return 'fault';
+  if (error instanceof OdooTransportError) {
+    if (error.reason === 'http' && error.status !== undefined) return error.status >= 500 ? 'http_5xx' : 'http_4xx';
+    return error.reason === 'connection' ? 'network' : 'other';
+  }
+  return 'other';
 }
 
 function errorText(error: unknown): string {

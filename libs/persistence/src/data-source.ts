@@ -7,9 +7,17 @@ export interface DatabaseOptions {
   url: string;
   /** Pool size per process; start:all shares one pool between all apps. */
   poolSize?: number;
+  /** An idle pooled connection is closed after this (DB_POOL_IDLE_MS). */
+  idleMs?: number;
+  /**
+   * A query waits at most this long for a connection (new or from a full pool,
+   * DB_CONNECT_TIMEOUT_MS): with PostgreSQL gone it fails instead of hanging, and
+   * the pool connects again by itself once PostgreSQL is back.
+   */
+  connectTimeoutMs?: number;
 }
 
-export function createDataSource({ url, poolSize = 10 }: DatabaseOptions): DataSource {
+export function createDataSource({ url, poolSize = 10, idleMs = 30_000, connectTimeoutMs = 5000 }: DatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
@@ -21,7 +29,7 @@ export function createDataSource({ url, poolSize = 10 }: DatabaseOptions): DataS
     migrationsRun: false,
     // Off: TypeORM would print failed queries with their parameters, which may carry secrets. Errors still propagate.
     logging: false,
-    extra: { max: poolSize, application_name: 'business-factory' },
+    extra: { max: poolSize, idleTimeoutMillis: idleMs, connectionTimeoutMillis: connectTimeoutMs, application_name: 'business-factory' },
   });
 }
 

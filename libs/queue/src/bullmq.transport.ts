@@ -3,8 +3,9 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { describeIssues, jobDefinition, jobNames, QueueName } from '@bf/contracts';
-import { jobDuration, jobsProcessed, rootLogger } from '@bf/observability';
+import { jobDuration, jobsProcessed, rootLogger, runWithCorrelationId } from '@bf/observability';
 import { JobContext } from './job-context';
+import { takeCorrelationId } from './job-producer';
 
 export interface BullMqTransportOptions {
   queue: QueueName;
@@ -78,20 +79,27 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
     return `queue ${this.options.queue}: ${parts.join('; ')}`;
   }
 
-  private async process(job: Job): Promise<unknown> {
+  /** Runs the job in a context carrying the correlation id it was enqueued with, so everything it logs and enqueues carries it too. */
+  private process(job: Job): Promise<unknown> {
+    const { payload, correlationId } = takeCorrelationId(job.data);
+    return runWithCorrelationId(correlationId, () => this.processInContext(job, payload));
+  }
+
+  private async processInContext(job: Job, payload: unknown): Promise<unknown> {
     const { queue } = this.options;
     const definition = jobDefinition(queue, job.name);
     const handler = this.getHandlerByPattern(job.name);
-    if (!definition || !handler) throw new UnrecoverableError(`queue ${queue} has no job ${job.name}`);
-    const parsed = definition.payload.safeParse(job.data);
-    if (!parsed.success) {
-      const fields = describeIssues(parsed.error).map((e) => `${e.path}: ${e.message}`);
-      throw new UnrecoverableError(`invalid ${job.name} payload: ${fields.join('; ')}`);
-    }
     const context = new JobContext(queue, job);
     const logFields = { queue, job: job.name, jobId: job.id, attempt: context.attempt };
+    if (!definition || !handler) return this.refuse(logFields, `queue ${queue} has no job ${job.name}`);
+    const parsed = definition.payload.safeParse(payload);
+    if (!parsed.success) {
+      const fields = describeIssues(parsed.error).map((e) => `${e.path}: ${e.message}`);
+      return this.refuse(logFields, `invalid ${job.name} payload: ${fields.join('; ')}`);
+    }
+    // Start and end of every job are logged here, once (the end with its duration); handlers log only what is theirs to say.
+    this.log.info(logFields, 'job started');
     const stopTimer = jobDuration.startTimer({ queue, job: job.name });
-    this.log.debug(logFields, 'job started');
     try {
       const result = await this.withTimeout(handler, parsed.data, context, definition.retry.timeoutMs);
       const valid = definition.result.parse(result);
@@ -105,6 +113,12 @@ export class BullMqTransport extends Server implements CustomTransportStrategy {
       // Re-thrown unchanged: BullMQ decides about retries from the job's policy.
       throw error;
     }
+  }
+
+  /** A job that cannot run at all: failed for good, without a retry (and kept out of the job metrics: its name may be anything). */
+  private refuse(logFields: Record<string, unknown>, reason: string): never {
+    this.log.warn({ ...logFields, outcome: 'failed', err: reason }, 'job refused');
+    throw new UnrecoverableError(reason);
   }
 
   private async withTimeout(handler: MessageHandler, data: unknown, context: JobContext, timeoutMs: number): Promise<unknown> {

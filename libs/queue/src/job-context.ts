@@ -1,4 +1,5 @@
 import { Job } from 'bullmq';
+import { currentCorrelationId } from '@bf/observability';
 
 /** What a handler may know about the job it is running, besides its payload. */
 export class JobContext {
@@ -22,5 +23,9 @@ export class JobContext {
   }
   get isLastAttempt(): boolean {
     return this.attempt >= this.maxAttempts;
+  }
+  /** The correlation id the job was enqueued with (the transport runs the handler in its context); undefined for jobs enqueued without one. */
+  get correlationId(): string | undefined {
+    return currentCorrelationId();
   }
 }

@@ -1,6 +1,27 @@
 import { Job, JobsOptions, Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { JobDefinition, jobDefinition, JobName, JobPayloadInput, QueueName } from '@bf/contracts';
+import { currentCorrelationId, isSafeCorrelationId } from '@bf/observability';
+
+/**
+ * A reserved key of job data: the correlation id of the request (or job) that
+ * enqueued it. It is no payload's field: the transport takes it off before the
+ * payload is parsed and runs the handler in a context carrying it, so the
+ * job's logs, reports and follow-up jobs keep the id of the request they serve.
+ */
+export const CORRELATION_ID_FIELD = '_correlationId';
+
+/** Job data as stored: the payload plus, when there is one, the current correlation id. */
+export function withCorrelationId(payload: object, correlationId = currentCorrelationId()): object {
+  return correlationId ? { ...payload, [CORRELATION_ID_FIELD]: correlationId } : payload;
+}
+
+/** Splits stored job data into the payload and the correlation id it travelled with (none for jobs enqueued without one). */
+export function takeCorrelationId(data: unknown): { payload: unknown; correlationId?: string } {
+  if (typeof data !== 'object' || data === null || !(CORRELATION_ID_FIELD in data)) return { payload: data };
+  const { [CORRELATION_ID_FIELD]: correlationId, ...payload } = data as Record<string, unknown>;
+  return { payload, correlationId: isSafeCorrelationId(correlationId) ? correlationId : undefined };
+}
 
 /** BullMQ options derived from a job's declared retry policy. */
 export function jobOptions(definition: JobDefinition, jobId?: string): JobsOptions {
@@ -37,7 +58,7 @@ export class JobProducer {
     if (!definition) throw new Error(`job ${name} is not in the catalogue of queue ${queue}`);
     const data = definition.payload.parse(payload);
     // add() rather than addBulk(): add honours jobId deduplication against existing jobs.
-    return this.queue(queue).add(name, data, jobOptions(definition, options.jobId));
+    return this.queue(queue).add(name, withCorrelationId(data), jobOptions(definition, options.jobId));
   }
 
   queue(name: QueueName): Queue {

@@ -1,9 +1,25 @@
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig, redactUrl } from '@bf/config';
+import { AppConfig, assertProductionReady, ProductionSecret, redactUrl } from '@bf/config';
 import { createDataSource, migrate } from '@bf/persistence';
-import { createRedis, JobProducer, ProgressPublisher } from '@bf/queue';
-import { rootLogger } from '@bf/observability';
+import { JobProducer, ProgressPublisher } from '@bf/queue';
+import { probe, rootLogger } from '@bf/observability';
+import { connectRedis, redisReady, within, withStartupRetry } from './connections';
+
+export type Readiness = { redis: 'up' | 'down'; postgres: 'up' | 'down' };
+
+/**
+ * The secrets each process needs in production: the gateway authenticates API
+ * keys (pepper) and reads tenant secrets (preflight); the odoo, dns and evidence
+ * workers resolve `secret_ref`s. The others are not handed either.
+ */
+const PRODUCTION_SECRETS: Record<string, ProductionSecret[]> = {
+  gateway: ['API_KEY_PEPPER', 'SECRETS_MASTER_KEYS'],
+  all: ['API_KEY_PEPPER', 'SECRETS_MASTER_KEYS'],
+  odoo: ['SECRETS_MASTER_KEYS'],
+  dns: ['SECRETS_MASTER_KEYS'],
+  evidence: ['SECRETS_MASTER_KEYS'],
+};
 
 /**
  * The process-wide resources every app needs: one PostgreSQL pool, one Redis
@@ -19,28 +35,54 @@ export class Runtime {
     readonly progress: ProgressPublisher,
   ) {}
 
+  /**
+   * Connects to Redis and PostgreSQL (migrating first if asked), retrying with
+   * backoff for up to STARTUP_TIMEOUT_MS while either is not up yet.
+   */
   static async start(config: AppConfig, options: { migrate: boolean; name: string }): Promise<Runtime> {
+    // Every process (gateway, each worker, start:all) starts here: production refuses development fallbacks before connecting anywhere.
+    assertProductionReady(config, PRODUCTION_SECRETS[options.name] ?? []);
     const log = rootLogger(config.log.level).child({ component: 'Runtime', app: options.name });
-    if (options.migrate) {
-      const applied = await migrate(config.database.url);
-      if (applied.length) log.info({ applied }, 'migrations applied');
+    const { startupTimeoutMs, connectRetryMaxMs } = config.lifecycle;
+    const retry = { timeoutMs: startupTimeoutMs, capMs: connectRetryMaxMs, log };
+    const redis = connectRedis(config.redis.url, `bf-${options.name}`, connectRetryMaxMs, log);
+    try {
+      // ioredis reconnects with backoff by itself; this only bounds how long the start waits for it.
+      await within(redisReady(redis), Math.max(startupTimeoutMs, 5000), 'redis');
+      if (options.migrate) {
+        const applied = await withStartupRetry('postgres', () => migrate(config.database.url), retry);
+        if (applied.length) log.info({ applied }, 'migrations applied');
+      }
+      const { max, idleMs, connectTimeoutMs } = config.database.pool;
+      const dataSource = await withStartupRetry('postgres', () => createDataSource({ url: config.database.url, poolSize: max, idleMs, connectTimeoutMs }).initialize(), retry);
+      log.info({ database: redactUrl(config.database.url), redis: redactUrl(config.redis.url), prefix: config.redis.queuePrefix, poolMax: max }, 'runtime ready');
+      return new Runtime(
+        config,
+        dataSource,
+        redis,
+        new JobProducer(redis, config.redis.queuePrefix),
+        new ProgressPublisher(redis, config.redis.queuePrefix),
+      );
+    } catch (error) {
+      redis.disconnect();
+      throw error;
     }
-    const dataSource = createDataSource({ url: config.database.url });
-    await dataSource.initialize();
-    const redis = createRedis(config.redis.url, `bf-${options.name}`);
-    log.info({ database: redactUrl(config.database.url), redis: redactUrl(config.redis.url), prefix: config.redis.queuePrefix }, 'runtime ready');
-    return new Runtime(
-      config,
-      dataSource,
-      redis,
-      new JobProducer(redis, config.redis.queuePrefix),
-      new ProgressPublisher(redis, config.redis.queuePrefix),
-    );
   }
 
+  /** Whether Redis and PostgreSQL answer now: readiness, false while either is disconnected. */
+  async readiness(): Promise<Readiness> {
+    const [redis, postgres] = await Promise.all([
+      // A disconnected client would queue the PING until reconnected: answer at once instead.
+      this.redis.status === 'ready' ? probe(() => this.redis.ping()) : Promise.resolve('down' as const),
+      probe(() => this.dataSource.query('SELECT 1')),
+    ]);
+    return { redis, postgres };
+  }
+
+  /** Closes the producer, the PostgreSQL pool and the Redis connection; each bounded, so a dead dependency cannot hold the exit. */
   async stop(): Promise<void> {
-    await this.producer.close();
-    await this.dataSource.destroy();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await within(this.producer.close(), 3000, 'producer close').catch(() => undefined);
+    if (this.dataSource.isInitialized) await within(this.dataSource.destroy(), 3000, 'postgres close').catch(() => undefined);
+    await within(this.redis.quit(), 2000, 'redis quit').catch(() => this.redis.disconnect());
   }
 }

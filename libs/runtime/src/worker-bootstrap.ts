@@ -1,13 +1,21 @@
+import type { Server } from 'node:http';
 import { INestMicroservice, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Worker } from 'bullmq';
 import { WorkerQueue } from '@bf/contracts';
-import { PinoNestLogger, probe, startOpsListener } from '@bf/observability';
+import { PinoNestLogger, rootLogger, startOpsListener } from '@bf/observability';
 import { BullMqTransport, RethrowRpcErrors } from '@bf/queue';
+import { within } from './connections';
+import { JobDrain } from './drains';
+import { GracefulShutdown, settlesWithin } from './graceful-shutdown';
 import { Runtime } from './runtime';
 
 export interface WorkerModuleFactory {
   forRuntime(runtime: Runtime): Type<unknown> | import('@nestjs/common').DynamicModule;
 }
+
+/** Each worker app's in-flight jobs, for its graceful shutdown. */
+const jobDrains = new WeakMap<INestMicroservice, JobDrain>();
 
 /**
  * Boots one worker service: a Nest application context without the HTTP stack
@@ -28,27 +36,53 @@ export async function createWorker(queue: WorkerQueue, moduleFactory: WorkerModu
   });
   app.useGlobalFilters(new RethrowRpcErrors());
   await app.listen();
+  jobDrains.set(app, new JobDrain(app.unwrap<Worker>()));
   return app;
 }
 
-/** Entry point of a worker started as its own process (docker-compose, Kubernetes). */
+/**
+ * Stops a worker app: no new jobs, the running ones finished within `timeoutMs`
+ * or released for redelivery, then (if they finished) the Nest app closed. An app
+ * whose jobs did not finish is not closed: Nest would wait for them without bound.
+ */
+export async function stopWorker(app: INestMicroservice, timeoutMs: number): Promise<{ drained: boolean; inFlight: number; released: number }> {
+  const drain = jobDrains.get(app);
+  const result = drain ? await drain.drain(timeoutMs) : { drained: true, inFlight: 0, released: 0 };
+  if (result.drained) await settlesWithin(app.close(), 5000);
+  return result;
+}
+
+/**
+ * Entry point of a worker started as its own process (docker-compose, Kubernetes).
+ * The ops listener comes up first, so liveness answers while PostgreSQL or Redis
+ * are still awaited (readiness says not yet). SIGTERM/SIGINT: see GracefulShutdown.
+ */
 export async function runWorkerProcess(queue: WorkerQueue, moduleFactory: WorkerModuleFactory): Promise<void> {
   const { loadConfig } = await import('@bf/config');
   const config = loadConfig();
-  // Workers never migrate: the gateway (or `npm run db:migrate`) owns the schema.
-  const runtime = await Runtime.start(config, { migrate: false, name: queue });
-  const app = await createWorker(queue, moduleFactory, runtime);
+  const log = rootLogger(config.log.level).child({ component: 'Lifecycle', app: queue });
+  let runtime: Runtime | undefined;
+  let app: INestMicroservice | undefined;
+  let ops: Server | undefined;
+  let stopping = false;
+  new GracefulShutdown({ timeoutMs: config.lifecycle.shutdownTimeoutMs, log })
+    .phase('jobs', async (remaining) => {
+      stopping = true;
+      return app ? stopWorker(app, remaining()) : { started: false };
+    })
+    .phase('connections', async () => {
+      ops?.close();
+      ops?.closeAllConnections();
+      if (runtime) await within(runtime.stop(), 8000, 'runtime stop');
+    })
+    .listen();
   if (config.workers.metricsPort) {
-    await startOpsListener(config.workers.metricsPort, async () => ({
-      redis: await probe(() => runtime.redis.ping()),
-      postgres: await probe(() => runtime.dataSource.query('SELECT 1')),
-    }));
+    ops = await startOpsListener(config.workers.metricsPort, async (): Promise<Record<string, 'up' | 'down'>> => {
+      if (stopping) return { shutdown: 'down' };
+      return runtime ? runtime.readiness() : { startup: 'down' };
+    });
   }
-  const shutdown = async () => {
-    await app.close();
-    await runtime.stop();
-    process.exit(0);
-  };
-  process.once('SIGTERM', shutdown);
-  process.once('SIGINT', shutdown);
+  // Workers never migrate: the gateway (or `npm run db:migrate`) owns the schema.
+  runtime = await Runtime.start(config, { migrate: false, name: queue });
+  app = await createWorker(queue, moduleFactory, runtime);
 }

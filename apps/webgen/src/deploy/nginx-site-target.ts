@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AppConfig } from '@bf/config';
 import { PermanentStepError } from '@bf/step-sdk';
+import { DeployOperation, measureDeploy } from './deploy-metrics';
 import { assertSiteDomain } from './site-content';
 
 const run = promisify(execFile);
@@ -55,7 +56,7 @@ export class NginxSiteTarget {
     const temp = `${path}.tmp`;
     await writeFile(temp, block);
     await rename(temp, path);
-    const test = await this.exec(['-t']);
+    const test = await this.exec('nginx_test', ['-t']);
     if (!test.ok) {
       if (before === null) await rm(path, { force: true });
       else await writeFile(path, before);
@@ -77,20 +78,25 @@ export class NginxSiteTarget {
   }
 
   private async reload(): Promise<void> {
-    const reload = await this.exec(['-s', 'reload']);
+    const reload = await this.exec('nginx_reload', ['-s', 'reload']);
     // A failed reload (nginx not running, signal refused) may pass on retry: transient.
     if (!reload.ok) throw new Error(`nginx -s reload failed: ${reload.output.trim()}`);
   }
 
-  private async exec(args: string[]): Promise<{ ok: boolean; output: string }> {
+  /** Every nginx command goes through here, so each is measured (deploy/nginx, nginx_test or nginx_reload); a refusal counts as a fault. */
+  private exec(operation: DeployOperation, args: string[]): Promise<{ ok: boolean; output: string; timedOut?: boolean }> {
+    return measureDeploy('nginx', operation, () => this.run(args), { judge: (result) => (result.ok ? null : result.timedOut ? 'timeout' : 'fault') });
+  }
+
+  private async run(args: string[]): Promise<{ ok: boolean; output: string; timedOut?: boolean }> {
     const base = [...(this.nginx.prefix ? ['-p', this.nginx.prefix] : []), ...(this.nginx.conf ? ['-c', this.nginx.conf] : [])];
     try {
       const { stdout, stderr } = await run(this.nginx.bin, [...base, ...args], { timeout: 15_000 });
       return { ok: true, output: `${stdout}${stderr}` };
     } catch (error) {
-      const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+      const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string; killed?: boolean };
       if (failure.code === 'ENOENT') throw new PermanentStepError(`nginx binary ${this.nginx.bin} not found (NGINX_BIN)`);
-      return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message };
+      return { ok: false, output: `${failure.stdout ?? ''}${failure.stderr ?? ''}` || failure.message, timedOut: failure.killed === true };
     }
   }
 }
