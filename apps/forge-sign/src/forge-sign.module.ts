@@ -5,6 +5,9 @@ import { rootLogger } from '@bf/observability';
 import { CoreModule, Runtime } from '@bf/runtime';
 import { DsseSignerService } from './dsse-signer.service';
 import { ForgeSignProcessor } from './forge-sign.processor';
+import { FORGE_STEP_GATE, ForgeStepGate, OPEN_GATE } from './forge/forge-step.gate';
+import { ForgeStepProcessor } from './forge/forge-step.processor';
+import { ForgeStepRunner } from './forge/forge-step.runner';
 import { loadMasterKey } from './master-key';
 import { SigningKeyStore } from './signing-key.store';
 
@@ -25,7 +28,13 @@ const KEY_STORE: Provider = {
 
 @Module({})
 export class ForgeSignModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: ForgeSignModule, imports: [CoreModule.forRuntime(runtime)], controllers: [ForgeSignProcessor], providers: [KEY_STORE, DsseSignerService] };
+  /** `forgeStepGate`: tests only (see forge/forge-step.gate.ts). */
+  static forRuntime(runtime: Runtime, options: { forgeStepGate?: ForgeStepGate } = {}): DynamicModule {
+    return {
+      module: ForgeSignModule,
+      imports: [CoreModule.forRuntime(runtime)],
+      controllers: [ForgeSignProcessor, ForgeStepProcessor],
+      providers: [KEY_STORE, DsseSignerService, ForgeStepRunner, { provide: FORGE_STEP_GATE, useValue: options.forgeStepGate ?? OPEN_GATE }],
+    };
   }
 }
