@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { AppConfig, loadConfig } from '@bf/config';
 import { RunningSystem, startAll } from '../../apps/gateway/src/start-all';
+import { provisionTestKeys } from './auth';
 import { freePort } from './net';
 import { currentTestEnv } from './test-env';
 
 /**
  * Boots the gateway and all seven workers against this run's database, with a
- * Redis prefix of the suite's own, on a free port.
+ * Redis prefix of the suite's own, on a free port, and issues the suite's API
+ * keys (`authHeaders(system, role)`).
  */
 export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEnv = {}, workers?: Parameters<typeof startAll>[1]): Promise<RunningSystem> {
   const env = currentTestEnv();
@@ -23,9 +25,17 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
     DNS_SERVER_PORT: String(await freePort()),
     // Suites share this run's database, so its signing keys: they must share the master key they are encrypted under too.
     EVIDENCE_MASTER_KEY: createHash('sha256').update(`bf-test-master-key:${env.id}`).digest('base64'),
+    // Every request of a suite comes from 127.0.0.1 with a handful of keys, and polling loops are fast: the general
+    // and key-creation limits are out of reach unless a suite sets them (hardening.e2e-spec). The contact form keeps its default.
+    RATE_LIMIT_PER_KEY: '1000000',
+    RATE_LIMIT_PER_ADDRESS: '1000000',
+    RATE_LIMIT_SENSITIVE: '1000000',
     ...overrides,
   });
-  return startAll(config, workers);
+  const system = await startAll(config, workers);
+  // Every gateway route but health, metrics and the contact form needs a key: one per role, see authHeaders.
+  await provisionTestKeys(system, suite);
+  return system;
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

@@ -1,2 +1,6 @@
-// Tenants, API keys, roles (issue 10). Filled in by the tenancy work.
-export {};
+// Tenants, API keys and roles (issue 10): plain classes usable from the gateway and from command lines.
+export * from './api-key-format';
+export * from './api-keys';
+export * from './tenants';
+export * from './secrets';
+export { apiKeysFor, tenantsFor } from './api-keys-for';

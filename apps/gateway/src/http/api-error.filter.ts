@@ -47,11 +47,19 @@ export class ApiErrorFilter implements ExceptionFilter {
     }
     const bodyParserError = exception as { type?: string; status?: number; message?: string };
     if (bodyParserError?.type === 'entity.parse.failed') {
-      return { statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${bodyParserError.message}` };
+      return { statusCode: 400, error: 'Bad Request', message: `malformed JSON body: ${withoutBodyExcerpt(String(bodyParserError.message))}` };
     }
     if (typeof bodyParserError?.status === 'number' && bodyParserError.status >= 400 && bodyParserError.status < 500) {
       return { statusCode: bodyParserError.status, error: STATUS_CODES[bodyParserError.status] ?? 'Error', message: bodyParserError.message ?? 'bad request' };
     }
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'internal error; see the server log' };
   }
+}
+
+/**
+ * V8's JSON.parse message quotes part of the body (`Unexpected token 's', ..."{"password": s"... is not valid JSON`):
+ * that may be a secret, so the excerpt is cut and only the position-free reason stays.
+ */
+export function withoutBodyExcerpt(message: string): string {
+  return message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, ' (not valid JSON)');
 }

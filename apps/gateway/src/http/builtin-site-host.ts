@@ -1,6 +1,7 @@
 import { NextFunction, Request, Response } from 'express';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep, isAbsolute } from 'node:path';
+import { siteSecurityHeaders } from './security-headers';
 
 /** A host name usable as a site folder name: lower-case labels, no empty label, no `..`. */
 const SITE_HOST = /^(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
@@ -13,6 +14,9 @@ const SITE_HOST = /^(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
  * paths, which the sites' contact forms post to) goes on to the API.
  */
 export class BuiltinSiteHost {
+  /** CSP and friends fit for the generated sites (not the API's, which would block their script and styles). */
+  private readonly securityHeaders = siteSecurityHeaders();
+
   constructor(private readonly sitesDir: string) {}
 
   /** Express middleware, registered before Nest's routes. */
@@ -45,6 +49,7 @@ export class BuiltinSiteHost {
     const pathname = req.path;
     if (pathname === '/api' || pathname.startsWith('/api/')) return false;
     res.locals.siteHost = true; // for the HTTP metrics: one label for every deployed site, never its domain
+    await new Promise<void>((done) => this.securityHeaders(req, res, () => done()));
     const file = await this.resolveFile(site, pathname);
     if (!file) {
       res.status(404).type('text/plain').send('Not Found\n');

@@ -1,9 +1,11 @@
-import { DEFAULT_TENANT_ID } from '@bf/persistence';
+import { requestPrincipal } from './principal';
 
 /**
- * The tenant a request acts for. Until API keys exist every request belongs to
- * the default tenant; every query is already scoped by tenant id.
+ * The tenant a request acts for: the tenant of the API key it authenticated
+ * with. Every query of a tenant's data is scoped by this id, so a key only ever
+ * sees its own tenant's plans, runs, evidence, audit events and sites, and
+ * another tenant's resource is simply not found (404, never 403).
  */
 export function requestTenant(): string {
-  return DEFAULT_TENANT_ID;
+  return requestPrincipal().tenantId;
 }
