@@ -177,12 +177,12 @@ describe('deploy/k8s manifests', () => {
   it('reads secrets only from the bf-secrets Secret, by keys its template declares, and never holds a value', () => {
     const template = named('Secret', 'bf-secrets')!;
     const keys = Object.keys({ ...template.stringData, ...template.data });
-    expect(keys.sort()).toEqual(['DATABASE_URL', 'EVIDENCE_MASTER_KEY', 'ODOO_PASSWORD', 'PDNS_API_KEY']);
+    expect(keys.sort()).toEqual(['API_KEY_PEPPER', 'DATABASE_URL', 'EVIDENCE_MASTER_KEY', 'ODOO_PASSWORD', 'PDNS_API_KEY', 'SECRETS_MASTER_KEYS']);
     for (const value of Object.values<string>(template.stringData ?? {})) expect(value === '' || value.startsWith('<')).toBe(true);
     expect(template.data).toBeUndefined();
     expect(ofKind('Secret')).toHaveLength(1);
 
-    const secretEnv = ['DATABASE_URL', 'EVIDENCE_MASTER_KEY', 'PDNS_API_KEY', 'ODOO_PASSWORD', 'REDIS_URL', 'HETZNER_DNS_TOKEN'];
+    const secretEnv = ['DATABASE_URL', 'EVIDENCE_MASTER_KEY', 'PDNS_API_KEY', 'ODOO_PASSWORD', 'REDIS_URL', 'HETZNER_DNS_TOKEN', 'API_KEY_PEPPER', 'SECRETS_MASTER_KEYS', 'SECRETS_MASTER_KEY'];
     let refs = 0;
     for (const deployment of ofKind('Deployment')) {
       const pod = deployment.spec.template.spec;
@@ -216,6 +216,10 @@ describe('deploy/k8s manifests', () => {
     // Only forge-sign reads the evidence master key.
     const withMasterKey = ofKind('Deployment').filter((d) => JSON.stringify(d.spec.template.spec).includes('EVIDENCE_MASTER_KEY'));
     expect(withMasterKey.map((d) => d.metadata.name)).toEqual(['forge-sign']);
+    // NODE_ENV=production refuses to start without these (libs/runtime PRODUCTION_SECRETS): each process that needs one gets it as a file, no other.
+    const reading = (name: string) => ofKind('Deployment').filter((d) => d.spec.template.spec.containers.some((c: any) => (c.env ?? []).some((e: any) => e.name === `${name}_FILE`))).map((d) => d.metadata.name).sort();
+    expect(reading('API_KEY_PEPPER')).toEqual(['gateway']);
+    expect(reading('SECRETS_MASTER_KEYS')).toEqual(['dns', 'evidence', 'gateway', 'odoo']);
     // The ConfigMap holds no secret.
     const config = named('ConfigMap', 'bf-config')!;
     for (const name of secretEnv.filter((n) => n !== 'REDIS_URL')) expect(config.data).not.toHaveProperty(name);
