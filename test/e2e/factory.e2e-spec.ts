@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LIVE_CAPABLE_ACTIONS, SYSTEM_VERSION } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 /** Seed 000 Quick Start, verbatim. */
@@ -17,7 +18,7 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
   beforeAll(async () => {
     system = await startTestSystem('factory');
     api = async (path, init) => {
-      const response = await fetch(`${system.url}${path}`, init);
+      const response = await fetch(`${system.url}${path}`, { ...init, headers: { ...authHeaders(system, roleFor(path)), ...(init?.headers as Record<string, string> | undefined) } });
       const raw = Buffer.from(await response.arrayBuffer());
       const json = response.headers.get('content-type')?.includes('json');
       return { status: response.status, body: json ? JSON.parse(raw.toString()) : undefined, headers: response.headers, raw };
@@ -187,7 +188,7 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
     const planned = await postJson('/api/factory/plan', { ...QUICK_START, dry_run: true });
     const planId = planned.body.plan_id;
     const controller = new AbortController();
-    const stream = await fetch(`${system.url}/api/factory/${planId}/events`, { signal: controller.signal });
+    const stream = await fetch(`${system.url}/api/factory/${planId}/events`, { signal: controller.signal, headers: authHeaders(system, 'viewer') });
     try {
       expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
       const events: { event: string; data: any }[] = [];
@@ -223,8 +224,8 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
   });
 
   it('serves health, metrics, the template list and seed 000 audit queries', async () => {
-    expect((await api('/health')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
-    expect((await api('/health/ready')).body).toEqual({ status: 'ok', checks: { postgres: 'up', redis: 'up' } });
+    // Readiness in full: test/integration/health.int-spec.ts.
+    for (const path of ['/health', '/health/ready']) expect((await api(path)).body).toMatchObject({ status: 'healthy', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
     expect((await api('/health/live')).body).toEqual({ status: 'alive' });
     const healthz = await api('/api/healthz');
     expect(healthz.status).toBe(200);
@@ -236,6 +237,8 @@ describe('factory API end to end (gateway + seven workers, real Redis and Postgr
       checks: {
         database: { status: 'healthy', responseTime: expect.any(Number), details: { connectionPool: 'active', migrations: 'up_to_date' } },
         redis: { status: 'healthy', responseTime: expect.any(Number), details: { connection: 'active', memory: expect.stringMatching(/^used_memory:\d+$/) } },
+        queue: { status: 'healthy', responseTime: expect.any(Number), details: expect.objectContaining({ name: 'step-status' }) },
+        workers: { status: 'healthy', responseTime: expect.any(Number), details: { queues: expect.any(Object) } },
       },
     });
     const metrics = await api('/metrics');

@@ -1,12 +1,16 @@
 import { createServer, Server } from 'node:http';
 import { metricsRegistry } from './metrics';
 
-export type HealthCheck = () => Promise<Record<string, 'up' | 'down'>>;
+/** A readiness report: `status` healthy, degraded or unhealthy, and the checks behind it. */
+export type HealthReport = { status: 'healthy' | 'degraded' | 'unhealthy'; checks: Record<string, unknown> };
+export type HealthCheck = () => Promise<HealthReport>;
 
 /**
  * The small HTTP listener a worker runs beside its queue consumer: /metrics for
- * Prometheus, and /health (= /health/ready: its dependencies answer) and
- * /health/live (the process answers) for orchestrators. Workers have no other HTTP surface.
+ * Prometheus, and /health (= /health/ready: its dependencies answer; the worker's
+ * terminus checks) and /health/live (the process answers) for orchestrators.
+ * Readiness is 503 only when unhealthy: a degraded worker still takes traffic.
+ * Plain node:http, not Nest's HTTP platform: workers have no other HTTP surface.
  */
 export function startOpsListener(port: number, health: HealthCheck): Promise<Server> {
   const server = createServer(async (req, res) => {
@@ -22,10 +26,9 @@ export function startOpsListener(port: number, health: HealthCheck): Promise<Ser
       return;
     }
     if (req.url === '/health' || req.url === '/health/ready') {
-      const checks = await health().catch(() => ({ self: 'down' as const }));
-      const up = Object.values(checks).every((state) => state === 'up');
-      res.writeHead(up ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: up ? 'ok' : 'error', checks }));
+      const report = await health().catch((error: Error): HealthReport => ({ status: 'unhealthy', checks: { self: { status: 'down', message: error.message } } }));
+      res.writeHead(report.status === 'unhealthy' ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(report));
       return;
     }
     res.writeHead(404, { 'content-type': 'application/json' });

@@ -1,42 +1,37 @@
-import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Header, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import { metricsRegistry, probe } from '@bf/observability';
-import { REDIS } from '@bf/runtime';
+import { metricsRegistry } from '@bf/observability';
 import { HealthService } from './health.service';
+import { Public } from '../http/auth.decorators';
 
-/** /health for load balancers and orchestrators, /metrics for Prometheus. */
+/**
+ * /health for load balancers and orchestrators, /metrics for Prometheus. Public:
+ * probes and scrapers carry no API key, and none of these answers holds tenant
+ * data (metric labels never carry a plan, run, tenant or domain; a test checks).
+ */
 @Controller()
+@Public()
 export class OpsController {
-  constructor(
-    private readonly dataSource: DataSource,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly healthReport: HealthService,
-  ) {}
+  constructor(private readonly healthReport: HealthService) {}
 
-  /** Liveness: the gateway answers. Its dependencies are readiness's business. */
+  /** Liveness: the gateway answers. Its dependencies are readiness's business (restarting it would not bring Redis back). */
   @Get('health/live')
   live() {
     return { status: 'alive' };
   }
 
-  /** Seed 003's health endpoint: each dependency with its status and response time; 503 when unhealthy. */
+  /** Seed 003's health endpoint: each check with its status and response time; 503 when unhealthy (degraded stays 200). */
   @Get('api/healthz')
   async healthz(@Res() response: Response): Promise<void> {
     const report = await this.healthReport.report();
     response.status(report.status === 'unhealthy' ? 503 : 200).json(report);
   }
 
-  /** Readiness: PostgreSQL and Redis answer (`/health` is the same check, kept for existing probes). */
+  /** Readiness (terminus): PostgreSQL, Redis, the step-status queue, the workers' heartbeats. 503 only when unhealthy. `/health` is the same, kept for existing probes. */
   @Get(['health', 'health/ready'])
   async health(@Res() response: Response): Promise<void> {
-    const [postgres, redis] = await Promise.all([
-      probe(() => this.dataSource.query('SELECT 1')),
-      probe(() => this.redis.ping()),
-    ]);
-    const ok = postgres === 'up' && redis === 'up';
-    response.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', checks: { postgres, redis } });
+    const readiness = await this.healthReport.readiness();
+    response.status(readiness.status === 'unhealthy' ? 503 : 200).json(readiness);
   }
 
   @Get('metrics')
