@@ -39,10 +39,3 @@ export function startOpsListener(port: number, health: HealthCheck): Promise<Ser
     server.listen(port, '0.0.0.0', () => resolve(server));
   });
 }
-
-/** 'up' if the check settles successfully within the time limit, else 'down' (a dead Redis must not hang /health). */
-export function probe(check: () => Promise<unknown>, timeoutMs = 1000): Promise<'up' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'down'>((resolve) => (timer = setTimeout(() => resolve('down'), timeoutMs)));
-  return Promise.race([check().then(() => 'up' as const, () => 'down' as const), timeout]).finally(() => clearTimeout(timer));
-}

@@ -3,10 +3,9 @@ import { DataSource } from 'typeorm';
 import { AppConfig, assertProductionReady, ProductionSecret, redactUrl } from '@bf/config';
 import { createDataSource, migrate } from '@bf/persistence';
 import { JobProducer, ProgressPublisher } from '@bf/queue';
-import { probe, rootLogger } from '@bf/observability';
+import { rootLogger } from '@bf/observability';
 import { connectRedis, redisReady, within, withStartupRetry } from './connections';
 
-export type Readiness = { redis: 'up' | 'down'; postgres: 'up' | 'down' };
 
 /**
  * The secrets each process needs in production: the gateway authenticates API
@@ -67,16 +66,6 @@ export class Runtime {
       redis.disconnect();
       throw error;
     }
-  }
-
-  /** Whether Redis and PostgreSQL answer now: readiness, false while either is disconnected. */
-  async readiness(): Promise<Readiness> {
-    const [redis, postgres] = await Promise.all([
-      // A disconnected client would queue the PING until reconnected: answer at once instead.
-      this.redis.status === 'ready' ? probe(() => this.redis.ping()) : Promise.resolve('down' as const),
-      probe(() => this.dataSource.query('SELECT 1')),
-    ]);
-    return { redis, postgres };
   }
 
   /** Closes the producer, the PostgreSQL pool and the Redis connection; each bounded, so a dead dependency cannot hold the exit. */
