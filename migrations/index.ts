@@ -17,7 +17,15 @@ import { AddStepDryRunReason1795831200017 } from './1795831200017-AddStepDryRunR
 import { TrackLeadDelivery1795831200018 } from './1795831200018-TrackLeadDelivery';
 import { CreateOdooChangeJournal1795831200019 } from './1795831200019-CreateOdooChangeJournal';
 import { CreateSigningKeyTable1795831200020 } from './1795831200020-CreateSigningKeyTable';
-
+import { AddRunCorrelationId1795831200021 } from './1795831200021-AddRunCorrelationId';
+import { CreateApiKeyTable1795831200022 } from './1795831200022-CreateApiKeyTable';
+import { RecordPlanCreatorAndApprovers1795831200023 } from './1795831200023-RecordPlanCreatorAndApprovers';
+import { CreateCreditLedger1795831200024 } from './1795831200024-CreateCreditLedger';
+import { IndexRunHistory1795831200025 } from './1795831200025-IndexRunHistory';
+import { CreateTenantSecretTable1795831200026 } from './1795831200026-CreateTenantSecretTable';
+import { RouteLeadsWithTenantSecret1795831200027 } from './1795831200027-RouteLeadsWithTenantSecret';
+import { CreatePluginForgeTables1795831200030 } from './1795831200030-CreatePluginForgeTables';
+import { ProtectForgeRecords1795831200031 } from './1795831200031-ProtectForgeRecords';
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript (tests) and dist/. */
 export const MIGRATIONS = [
   CreateTenantTable1795831200001,
@@ -39,4 +47,13 @@ export const MIGRATIONS = [
   TrackLeadDelivery1795831200018,
   CreateOdooChangeJournal1795831200019,
   CreateSigningKeyTable1795831200020,
+  AddRunCorrelationId1795831200021,
+  CreateApiKeyTable1795831200022,
+  RecordPlanCreatorAndApprovers1795831200023,
+  CreateCreditLedger1795831200024,
+  IndexRunHistory1795831200025,
+  CreateTenantSecretTable1795831200026,
+  RouteLeadsWithTenantSecret1795831200027,
+  CreatePluginForgeTables1795831200030,
+  ProtectForgeRecords1795831200031,
 ];

@@ -7,6 +7,7 @@ import { Worker } from 'bullmq';
 import { INestApplication } from '@nestjs/common';
 import { createGateway } from '../../apps/gateway/src/gateway-bootstrap';
 import { RunningSystem, WORKERS } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 import { currentTestEnv } from '../support/test-env';
 
@@ -19,23 +20,23 @@ const LOCK_MS = 1500;
  * must reach its terminal state with every step applied exactly once.
  */
 describe('crash safety (real processes, Redis and PostgreSQL)', () => {
-  const call = async (system: { url: string }, method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = async (system: RunningSystem, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
-  const planAndExecute = async (system: { url: string }, domain: string) => {
+  const planAndExecute = async (system: RunningSystem, domain: string) => {
     const plan = (await call(system, 'POST', '/api/factory/plan', { ...QUICK_START, dry_run: true, website_config: { ...QUICK_START.website_config, domain } })).body;
     const started = await call(system, 'POST', `/api/factory/execute?plan_id=${plan.plan_id}&confirm=true`);
     expect(started.status).toBe(202);
     return plan;
   };
-  const completed = (system: { url: string }, planId: string, timeoutMs = 30_000) =>
+  const completed = (system: RunningSystem, planId: string, timeoutMs = 30_000) =>
     eventually(async () => {
       const { body } = await call(system, 'GET', `/api/factory/${planId}`);
       return body.run?.status === 'completed' ? body : undefined;
     }, timeoutMs);
   /** Every step started and completed exactly once, in the audit trail. */
-  const expectEachStepOnce = async (system: { url: string }, plan: any) => {
+  const expectEachStepOnce = async (system: RunningSystem, plan: any) => {
     const events = (await call(system, 'GET', `/api/sovereign/audit/events?plan_id=${plan.plan_id}&limit=500`)).body.events;
     for (const step of plan.steps) {
       for (const type of ['factory.step_started', 'factory.step_completed']) {
@@ -112,8 +113,8 @@ describe('crash safety (real processes, Redis and PostgreSQL)', () => {
       system.gateway = restarted;
       const url = `http://127.0.0.1:${(restarted.getHttpServer().address() as { port: number }).port}`;
       system.url = url;
-      await completed({ url }, plan.plan_id);
-      await expectEachStepOnce({ url }, plan);
+      await completed(system, plan.plan_id);
+      await expectEachStepOnce(system, plan);
     });
   });
 

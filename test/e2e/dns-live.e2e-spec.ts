@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 import { freePort } from '../support/net';
 
@@ -37,7 +38,7 @@ describe('live DNS with the embedded server (gateway + workers, real Redis, Post
   let system: RunningSystem;
   let dnsPort: number;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const type = response.headers.get('content-type') ?? '';
     return { status: response.status, body: (type.includes('json') ? await response.json() : Buffer.from(await response.arrayBuffer())) as any };
   };

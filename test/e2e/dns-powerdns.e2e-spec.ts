@@ -7,6 +7,7 @@ import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { filesUnder } from '../support/http';
 import { freePort } from '../support/net';
 import { PowerDnsServer, startPowerDns } from '../support/pdns-server';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const DOMAIN = 'pdns-live.example';
@@ -33,7 +34,7 @@ describe('live DNS through PowerDNS (gateway + workers, real pdns_server)', () =
   let pdns: PowerDnsServer;
   let system: RunningSystem | undefined;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system!.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system!.url}${path}`, { method, headers: { ...authHeaders(system!, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const type = response.headers.get('content-type') ?? '';
     const raw = Buffer.from(await response.arrayBuffer());
     return { status: response.status, raw, body: type.includes('json') ? JSON.parse(raw.toString('utf8')) : raw } as { status: number; raw: Buffer; body: any };

@@ -10,6 +10,7 @@ import { EvidencePackService } from '../../apps/evidence/src/evidence-pack.servi
 import { RunningSystem, WORKERS } from '../../apps/gateway/src/start-all';
 import { EvidenceTestSigner, runVerifyMd, zipDirectory } from '../support/evidence-test-signer';
 import { freePort } from '../support/net';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const COMPLETE_EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../templates/briefings/acme-consulting.json'), 'utf8'));
@@ -26,7 +27,7 @@ describe('evidence packs (gateway + workers, real Redis, PostgreSQL, unzip, sha2
   let system: RunningSystem;
   const signer = new EvidenceTestSigner();
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const raw = Buffer.from(await response.arrayBuffer());
     return { status: response.status, headers: response.headers, raw, body: response.headers.get('content-type')?.includes('json') ? JSON.parse(raw.toString()) : undefined };
   };

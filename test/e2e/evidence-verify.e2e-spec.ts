@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main as verifyCli } from '../../libs/evidence-verify/src/cli';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { contentFiles, signedFiles, signedPack, testKey, TestKey, zipOf } from '../support/signed-pack';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 describe('POST /api/pipeline/evidence/verify and /generate (gateway + workers, real PostgreSQL)', () => {
@@ -13,7 +14,7 @@ describe('POST /api/pipeline/evidence/verify and /generate (gateway + workers, r
   const stranger = testKey();
 
   const post = async (path: string, body: Buffer | object, contentType = Buffer.isBuffer(body) ? 'application/zip' : 'application/json') => {
-    const response = await fetch(`${system.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body: Buffer.isBuffer(body) ? body : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method: 'POST', headers: { ...authHeaders(system, roleFor(path)), 'content-type': contentType }, body: Buffer.isBuffer(body) ? body : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const verify = (body: Buffer | object) => post('/api/pipeline/evidence/verify', body);
@@ -90,10 +91,10 @@ describe('POST /api/pipeline/evidence/verify and /generate (gateway + workers, r
 
     // The pack the system itself wrote and signed for this run verifies, through the API and offline with the published keys.
     const zip = await eventually(async () => {
-      const response = await fetch(`${system.url}/api/factory/${dryRun.body.execution_result.plan_id}/evidence`);
+      const response = await fetch(`${system.url}/api/factory/${dryRun.body.execution_result.plan_id}/evidence`, { headers: authHeaders(system, 'viewer') });
       return response.status === 200 && response.headers.get('x-evidence-signed') === 'true' ? Buffer.from(await response.arrayBuffer()) : undefined;
     }, 30_000);
-    const keys = (await (await fetch(`${system.url}/api/v1/keys`)).json()) as { keys: { key_id: string; status: string }[] };
+    const keys = (await (await fetch(`${system.url}/api/v1/keys`, { headers: authHeaders(system, 'viewer') })).json()) as { keys: { key_id: string; status: string }[] };
     const active = keys.keys.find((key) => key.status === 'active');
     const real = (await verify(zip)).body;
     expect(real.checks.filter((check: any) => !check.passed)).toEqual([]);

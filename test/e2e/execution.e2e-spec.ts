@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { JOB_CATALOGUE } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { FaultInjector } from '../support/fault-injector';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const COMPLETE_EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../templates/briefings/acme-consulting.json'), 'utf8'));
@@ -18,7 +19,7 @@ describe('execution engine under injected delays and faults (real Redis and Post
   let system: RunningSystem;
   let domains = 0;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const planAndExecute = async () => {

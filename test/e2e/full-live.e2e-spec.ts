@@ -7,6 +7,7 @@ import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
 import { filesUnder, statusWithHost } from '../support/http';
 import { freePort } from '../support/net';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const ODOO_PASSWORD = 'odoo-admin-secret-never-shown';
@@ -25,7 +26,7 @@ describe('the Acme briefing, live end to end (gateway + workers; Odoo double)', 
   let port: number;
   let dnsPort: number;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const raw = Buffer.from(await response.arrayBuffer());
     const type = response.headers.get('content-type') ?? '';
     return { status: response.status, raw, body: type.includes('json') ? JSON.parse(raw.toString('utf8')) : raw } as { status: number; raw: Buffer; body: any };

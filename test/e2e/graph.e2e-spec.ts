@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 type Node = { node_id: string; node_type: string; depends_on?: string[]; executor_params: Record<string, unknown>; critical?: boolean };
@@ -43,7 +44,7 @@ describe('seed 001 graph API end to end (gateway + workers, real Redis and Postg
   const call = async (base: () => RunningSystem, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${base().url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...authHeaders(base(), roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const raw = Buffer.from(await response.arrayBuffer());

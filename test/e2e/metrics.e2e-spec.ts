@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { freePort } from '../support/net';
+import { authHeaders } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 /**
@@ -20,9 +21,9 @@ describe('Prometheus metrics (gateway + workers in one process)', () => {
   it('exposes the pipeline, step, queue, evidence and HTTP families in a form promtool accepts, with bounded labels', async () => {
     const sample = JSON.parse(readFileSync(join(__dirname, '../../templates/briefings/acme-consulting.json'), 'utf8'));
     const briefing = { ...sample, dry_run: true, website_config: { ...sample.website_config, domain: 'metrics-run.example' } };
-    const plan: any = await (await fetch(`${system.url}/api/factory/plan`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(briefing) })).json();
-    expect((await fetch(`${system.url}/api/factory/execute?plan_id=${plan.plan_id}&confirm=true`, { method: 'POST' })).status).toBe(202);
-    await eventually(async () => ((await fetch(`${system.url}/api/factory/${plan.plan_id}/evidence`)).status === 200 ? true : undefined), 30_000);
+    const plan: any = await (await fetch(`${system.url}/api/factory/plan`, { method: 'POST', headers: { ...authHeaders(system, 'operator'), 'content-type': 'application/json' }, body: JSON.stringify(briefing) })).json();
+    expect((await fetch(`${system.url}/api/factory/execute?plan_id=${plan.plan_id}&confirm=true`, { method: 'POST', headers: authHeaders(system, 'operator') })).status).toBe(202);
+    await eventually(async () => ((await fetch(`${system.url}/api/factory/${plan.plan_id}/evidence`, { headers: authHeaders(system, 'viewer') })).status === 200 ? true : undefined), 30_000);
 
     const exposition = await eventually(async () => {
       const text = await (await fetch(`${system.url}/metrics`)).text();

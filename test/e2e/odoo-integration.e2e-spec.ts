@@ -14,6 +14,7 @@ import { LeadRouting } from '../../apps/odoo/src/crm/lead-routing';
 import { OdooConnection } from '../../apps/odoo/src/odoo-connection';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
 import { freePort } from '../support/net';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const PASSWORD = 'Odoo-Adm1n-s3cret-pw';
@@ -33,7 +34,7 @@ describe('contact form → crm.lead integration and final validation', () => {
   let run: { id: string; context: Record<string, unknown> };
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
     const raw = await response.text();
     return { status: response.status, body: raw ? JSON.parse(raw) : undefined };
   };

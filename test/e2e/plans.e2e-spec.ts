@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { BRIEFING_CORPUS } from '../../apps/planner/src/briefing-corpus';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const briefingNamed = (prefix: string) => ({ ...BRIEFING_CORPUS.find((c) => c.name.startsWith(prefix))!.briefing, dry_run: true });
@@ -9,7 +10,7 @@ describe('planning, review and approval end to end', () => {
   let system: RunningSystem;
   let dataSource: DataSource;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const plan = async (briefing: object) => {
@@ -161,7 +162,7 @@ describe('planning, review and approval end to end', () => {
 describe('SAFE_MODE', () => {
   let system: RunningSystem;
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   beforeAll(async () => {

@@ -6,6 +6,7 @@ import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { HttpDouble, startHttpDouble } from '../doubles/http-double';
 import { odooXmlRpcDouble } from '../doubles/odoo-xmlrpc.double';
 import { powerDnsDouble } from '../doubles/powerdns.double';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 import { currentTestEnv } from '../support/test-env';
 
@@ -29,7 +30,7 @@ describe('preflight end to end (gateway + workers, real Redis and PostgreSQL)', 
   const dataDir = join(currentTestEnv().dataDir, 'preflight');
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     const raw = await response.text();
     return { status: response.status, body: JSON.parse(raw) as any, raw };
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JOB_CATALOGUE } from '@bf/contracts';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { eventually, startTestSystem } from '../support/system';
 
 const COMPLETE_EXAMPLE = JSON.parse(readFileSync(join(__dirname, '../../templates/briefings/acme-consulting.json'), 'utf8'));
@@ -12,7 +13,7 @@ describe('rollback end to end (gateway + workers, real Redis and PostgreSQL)', (
   // A private copy of the templates, so one test can break a template between review and execution.
   const templatesDir = mkdtempSync(join(tmpdir(), 'bf-templates-'));
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const briefing = (domain: string, extra: object = {}) => ({ ...COMPLETE_EXAMPLE, dry_run: true, website_config: { ...COMPLETE_EXAMPLE.website_config, domain }, ...extra });

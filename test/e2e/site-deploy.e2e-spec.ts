@@ -3,6 +3,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { startTestSystem } from '../support/system';
 import { freePort } from '../support/net';
 import { currentTestEnv } from '../support/test-env';
@@ -40,7 +41,7 @@ describe('live website deploy on the built-in host (gateway + workers, real Redi
   let port: number;
   const dataDir = join(currentTestEnv().dataDir, 'sitedeploy');
   const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${system.url}${path}`, { method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(`${system.url}${path}`, { method, headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any };
   };
   const indexShaOf = (result: any) => result.node_results.generate.result.files.find((f: any) => f.output_path === 'index.html').sha256 as string;

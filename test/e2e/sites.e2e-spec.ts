@@ -8,6 +8,7 @@ import { createGateway } from '../../apps/gateway/src/gateway-bootstrap';
 import { WebgenModule } from '../../apps/webgen/src/webgen.module';
 import { CONTACT_RATE_LIMIT } from '../../apps/gateway/src/sites/contact-rate-limiter';
 import { freePort } from '../support/net';
+import { authHeaders, roleFor } from '../support/auth';
 import { startTestSystem } from '../support/system';
 import { currentTestEnv } from '../support/test-env';
 
@@ -17,7 +18,8 @@ describe('templates and site contact endpoints (gateway, real Redis and PostgreS
     const json = body !== undefined && typeof body !== 'string';
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: { ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
+      // The contact form is public (a visitor's browser has no key); every other route gets one.
+      headers: { ...(/\/contact$/.test(path) ? {} : authHeaders(system, roleFor(path))), ...(json ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body === undefined ? undefined : json ? JSON.stringify(body) : (body as string),
     });
     const raw = await response.text();

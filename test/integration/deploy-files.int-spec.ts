@@ -60,23 +60,24 @@ describe('deploy files', () => {
 
   withTool('promtool')('the alerting and recording rules pass promtool and only use metrics the services expose', () => {
     const out = execFileSync('promtool', ['check', 'rules', join(root, 'deploy/prometheus/rules.yml')]).toString();
-    expect(out).toMatch(/SUCCESS: 10 rules found/);
+    expect(out).toMatch(/SUCCESS: 15 rules found/);
     const rules = readFileSync(join(root, 'deploy/prometheus/rules.yml'), 'utf8');
-    for (const alert of ['RunSuccessRatioBelowSLO', 'StepTooSlow', 'QueueBacklogGrowing', 'JobsFailing', 'FailedJobsPiling', 'ServiceDown']) expect(rules).toContain(`alert: ${alert}`);
+    for (const alert of ['RunSuccessRatioBelowSLO', 'StepTooSlow', 'QueueBacklogGrowing', 'JobsFailing', 'FailedJobsPiling', 'ServiceDown', 'IntegrationErrorRatioHigh', 'ForgeJobSuccessRatioBelowSLO', 'ForgeSigningFailed']) expect(rules).toContain(`alert: ${alert}`);
+    expect(rules).toContain('record: bf:forge_job_success_ratio:1h');
     const exposed = new Set(metricsRegistry.getMetricsAsArray().map((metric) => metric.name));
     const used = [...new Set(rules.match(/\bbf_[a-z_]+/g) ?? [])].map((name) => name.replace(/_(bucket|count|sum)$/, ''));
     expect(used.length).toBeGreaterThan(3);
     expect(used.filter((name) => !exposed.has(name))).toEqual([]);
   });
 
-  it('provisions Grafana with four dashboards whose every query uses metrics the services expose or the rules record', () => {
+  it('provisions Grafana with five dashboards whose every query uses metrics the services expose or the rules record', () => {
     const datasource = readFileSync(join(root, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8');
     expect(datasource).toMatch(/uid: bf-prometheus/);
     const recorded = new Set([...readFileSync(join(root, 'deploy/prometheus/rules.yml'), 'utf8').matchAll(/record: (bf:[a-z0-9_:]+)/g)].map((match) => match[1]));
     const exposed = new Set(metricsRegistry.getMetricsAsArray().map((metric) => metric.name));
     const folder = join(root, 'deploy/grafana/dashboards');
     const files = readdirSync(folder).sort();
-    expect(files).toEqual(['api.json', 'integrations.json', 'pipeline-overview.json', 'queues.json']);
+    expect(files).toEqual(['api.json', 'forge.json', 'integrations.json', 'pipeline-overview.json', 'queues.json']);
     const uids = new Set<string>();
     for (const file of files) {
       const dashboard = JSON.parse(readFileSync(join(folder, file), 'utf8'));

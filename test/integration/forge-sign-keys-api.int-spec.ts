@@ -1,6 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { ForgeSignModule } from '../../apps/forge-sign/src/forge-sign.module';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
+import { authHeaders, roleFor } from '../support/auth';
 import { startTestSystem } from '../support/system';
 
 /** GET /api/v1/keys, rotation and revocation through the gateway and a real forge-sign worker. */
@@ -9,7 +10,7 @@ describe('signing keys API (gateway + forge-sign, real Redis and PostgreSQL)', (
   const call = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${system.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...authHeaders(system, roleFor(path)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const raw = await response.text();

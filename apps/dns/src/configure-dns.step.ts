@@ -22,6 +22,7 @@ import { dryRunCompensation, PermanentStepError, StepArtifact, StepContext, Step
 import { DnsChangeJournal } from './dns-change.journal';
 import { DnsVerification, DnsVerifier } from './dns-verifier';
 import { desiredRecordSets, DnsStepParameters } from './desired-records';
+import { StepDnsProviders } from './step-dns-provider';
 
 /** What a live run records; rollback works from it alone. */
 interface AppliedDns {
@@ -43,20 +44,48 @@ export class ConfigureDnsStep implements StepExecutor {
   private readonly logger = new Logger(ConfigureDnsStep.name);
   private readonly journal: DnsChangeJournal;
   private readonly verifier: DnsVerifier;
-  private readonly secrets: string[];
+  private readonly configuredSecrets: string[];
+  private readonly stepProviders: StepDnsProviders;
 
   constructor(
-    @Inject(DNS_PROVIDER) private readonly provider: DnsProvider,
+    @Inject(DNS_PROVIDER) private readonly configured: DnsProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     dataSource: DataSource,
   ) {
     this.journal = new DnsChangeJournal(dataSource);
     this.verifier = new DnsVerifier(config.dns.verify.timeoutMs);
-    this.secrets = dnsSecrets(config);
+    this.configuredSecrets = dnsSecrets(config);
+    this.stepProviders = new StepDnsProviders(config, dataSource);
+  }
+
+  /** The provider of the running step: the one built from its secret_ref's credentials, else the configured one. */
+  private get provider(): DnsProvider {
+    return this.stepProviders.active()?.provider ?? this.configured;
+  }
+
+  /** Credentials no message may show: the configured ones and the step's secret's. */
+  private get secrets(): string[] {
+    return this.stepProviders.active()?.secrets ?? this.configuredSecrets;
+  }
+
+  private withStepProvider<T>(context: StepContext, work: () => Promise<T>): Promise<T> {
+    return this.stepProviders.within(context, { provider: this.configured, secrets: this.configuredSecrets }, work);
+  }
+
+  async dryRun(context: StepContext): Promise<StepOutcome> {
+    return this.withStepProvider(context, () => this.planOnly(context));
+  }
+
+  async execute(context: StepContext): Promise<StepOutcome> {
+    return this.withStepProvider(context, () => this.applyLive(context));
+  }
+
+  async rollback(context: StepContext, previous: StepOutcome): Promise<StepOutcome> {
+    return this.withStepProvider(context, () => this.compensate(context, previous));
   }
 
   /** Reads the zone (never writes) and answers the plan: creates, updates and unchanged sets, and whether the threshold lets it through. */
-  async dryRun(context: StepContext): Promise<StepOutcome> {
+  private async planOnly(context: StepContext): Promise<StepOutcome> {
     const parameters = this.parameters(context);
     this.requireDeployed(context, parameters.domain);
     const { zone, zoneName, plan } = await this.providerCall(() => this.plan(parameters));
@@ -75,7 +104,7 @@ export class ConfigureDnsStep implements StepExecutor {
     };
   }
 
-  async execute(context: StepContext): Promise<StepOutcome> {
+  private async applyLive(context: StepContext): Promise<StepOutcome> {
     const parameters = this.parameters(context);
     this.requireDeployed(context, parameters.domain);
     const { applied, zone } = await this.providerCall(() => this.apply(context, parameters));
@@ -99,7 +128,7 @@ export class ConfigureDnsStep implements StepExecutor {
    * restores the ones it replaced, but only while they still hold what the step
    * wrote. A set someone changed since is theirs now and is left alone.
    */
-  async rollback(context: StepContext, previous: StepOutcome): Promise<StepOutcome> {
+  private async compensate(context: StepContext, previous: StepOutcome): Promise<StepOutcome> {
     if (context.dryRun) return dryRunCompensation(this.action, context, 'delete the DNS records this step created and restore the ones it replaced');
     const recorded = previous.result as Partial<AppliedDns>;
     if (!Array.isArray(recorded.changes) || typeof recorded.zone !== 'string') return { result: { mode: 'live', undone: 'nothing: the step recorded no DNS changes' } };

@@ -81,11 +81,12 @@ export class ValidateRunStep implements StepExecutor {
       case 'dns_answer':
         return this.dnsAnswer(domain ?? (context.runState.dns_zone as string | undefined) ?? null);
       case 'odoo_login':
-        return timed(check, () => checkOdooLogin(this.odoo.api(), (context.runState.odoo_modules as string[] | undefined) ?? []));
+        return timed(check, async () => checkOdooLogin(await this.odoo.forStep(context, 'odoo_secret_ref'), (context.runState.odoo_modules as string[] | undefined) ?? []));
       case 'integration_roundtrip': {
         const site = liveCompleted(steps, 'website.deploy').length ? (context.runState.deployed_domain as string | undefined) : undefined;
         if (!site) return skipped(check, 'no live-deployed site in this run to route leads from');
-        return timed(check, () => checkIntegrationRoundtrip(this.odoo.api(), this.dataSource, this.config, context, site));
+        const secretRef = typeof context.parameters.odoo_secret_ref === 'string' ? context.parameters.odoo_secret_ref : null;
+        return timed(check, async () => checkIntegrationRoundtrip(await this.odoo.forStep(context, 'odoo_secret_ref'), this.dataSource, this.config, context, site, secretRef));
       }
       default:
         return { check, passed: false, detail: `unknown check ${check}`, ms: 0 };

@@ -6,7 +6,9 @@ import { AppConfig, loadConfig, redactUrl } from '@bf/config';
 import { createRedis } from '@bf/queue';
 import { ProgressEvent } from '@bf/contracts';
 import { queryDns } from '@bf/dns';
-import { startAll } from './start-all';
+import { DEFAULT_TENANT_ID } from '@bf/persistence';
+import { ApiKeys, apiKeysFor } from '@bf/tenancy';
+import { RunningSystem, startAll } from './start-all';
 
 /**
  * `npm run demo`: boots the gateway and all workers, plans the sample briefing
@@ -19,6 +21,30 @@ import { startAll } from './start-all';
  */
 process.env.LOG_LEVEL ??= 'warn';
 const SAMPLE = join(process.cwd(), 'templates/briefings/acme-consulting.json');
+
+/**
+ * The demo's own API keys, issued at start and revoked at the end: an operator
+ * that plans and executes, and a separate approver (a key may never approve a
+ * plan it created). Requests pick theirs by route.
+ */
+const demoKeys = { operator: '', approver: '' };
+const demoKeyIds: string[] = [];
+
+function authorization(path: string): Record<string, string> {
+  const key = /\/approve$/.test(path) ? demoKeys.approver : demoKeys.operator;
+  return key ? { authorization: `Bearer ${key}` } : {};
+}
+
+async function issueDemoKeys(system: RunningSystem): Promise<ApiKeys> {
+  const keys = apiKeysFor(system.runtime.dataSource, system.runtime.config);
+  const expiresAt = new Date(Date.now() + 60 * 60_000);
+  for (const role of ['operator', 'approver'] as const) {
+    const issued = await keys.issue({ tenantId: DEFAULT_TENANT_ID, name: `npm run demo (${role})`, role, expiresAt });
+    demoKeys[role] = issued.key;
+    demoKeyIds.push(issued.api_key.id);
+  }
+  return keys;
+}
 
 async function main() {
   const config = loadConfig();
@@ -34,6 +60,7 @@ async function main() {
     if (error.code === 'EADDRINUSE') throw new Error(`port ${config.http.port} (or DNS ${config.dns.serverPort}) is in use: stop what runs there or set PORT / DNS_SERVER_PORT`);
     throw error;
   });
+  const keys = await issueDemoKeys(system);
   const started = Date.now();
   const elapsed = () => `+${((Date.now() - started) / 1000).toFixed(2)}s`;
   const subscriber = createRedis(config.redis.url, 'bf-demo');
@@ -78,6 +105,7 @@ async function main() {
     if (done.run.status !== 'completed') process.exitCode = 1;
   } finally {
     await subscriber.quit().catch(() => undefined);
+    for (const id of demoKeyIds) await keys.revoke(DEFAULT_TENANT_ID, id, 'demo finished', null).catch(() => undefined);
     await system.stop();
   }
 }
@@ -142,7 +170,7 @@ async function showDns(config: AppConfig, domain: string): Promise<void> {
 
 async function showEvidence(config: AppConfig, base: string, planId: string, runId: string): Promise<void> {
   const pack = await until(async () => {
-    const response = await fetch(`${base}/api/factory/${planId}/evidence`);
+    const response = await fetch(`${base}/api/factory/${planId}/evidence`, { headers: authorization('/evidence') });
     if (response.ok && response.headers.get('x-evidence-run-id') === runId && response.headers.get('x-evidence-signed') === 'true') return response;
     await response.body?.cancel();
     return undefined;
@@ -199,7 +227,7 @@ function getWithHost(port: number, host: string): Promise<{ status: number; body
 }
 
 async function send(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${base}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const response = await fetch(`${base}${path}`, { method, headers: { ...authorization(path), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
   return { status: response.status, body: await response.json() };
 }
 

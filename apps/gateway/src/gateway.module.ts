@@ -9,9 +9,7 @@ import { FactoryController } from './factory/factory.controller';
 import { PREFLIGHT_PROVIDERS } from './factory/preflight';
 import { PlanRequestService } from './factory/plan-request.service';
 import { ProgressHub } from './factory/progress-hub';
-import { OpsController } from './ops/ops.controller';
-import { HealthService } from './ops/health.service';
-import { QueueDepthCollector } from './ops/queue-depth.collector';
+import { OpsModule } from './ops/ops.module';
 import { OrchestratorProcessor } from './orchestrator/orchestrator.processor';
 import { RunAdvancer } from './orchestrator/run-advancer';
 import { RunSettler } from './orchestrator/run-settler';
@@ -29,6 +27,7 @@ import { QueueEventsRegistry } from './queue-events.registry';
 import { ContactController } from './sites/contact.controller';
 import { DeployedSites } from './sites/deployed-sites';
 import { DnsZonesController } from './dns/dns-zones.controller';
+import { FORGE_CONTROLLERS, FORGE_PROVIDERS } from './forge';
 import { KeysController } from './keys/keys.controller';
 import { KeysService } from './keys/keys.service';
 import { DNS_PROVIDER_FACTORY } from '@bf/dns';
@@ -37,6 +36,13 @@ import { ContactSubmissionsService } from './sites/contact-submissions.service';
 import { TemplateRegistry, TemplatesStartupCheck } from '@bf/templates';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { PlanStepCache } from './orchestrator/plan-step.cache';
+import { CreditsController } from './credits/credits.controller';
+import { CreditsService } from './credits/credits.service';
+import { RunsController } from './runs/runs.controller';
+import { RunHistoryService } from './runs/run-history.service';
+import { TENANCY_CONTROLLERS, TENANCY_PROVIDERS } from './tenancy/tenancy.providers';
+import { SECRETS_CONTROLLERS, SECRETS_PROVIDERS } from './secrets/secrets.providers';
+import { OnboardingController } from './onboarding/onboarding.controller';
 
 /** One template registry for the gateway's planning check, preflight and template endpoints: one compile cache. */
 const SHARED_TEMPLATE_REGISTRY = {
@@ -54,9 +60,9 @@ export class GatewayModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.forRuntime(runtime)],
-      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OpsController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, HealthService, QueueDepthCollector, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService],
+      imports: [CoreModule.forRuntime(runtime), OpsModule],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController, ...TENANCY_CONTROLLERS, CreditsController, RunsController, ...SECRETS_CONTROLLERS, OnboardingController, ...FORGE_CONTROLLERS],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService, ...TENANCY_PROVIDERS, CreditsService, RunHistoryService, ...SECRETS_PROVIDERS, ...FORGE_PROVIDERS],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { OdooUserError } from '@bf/odoo';
+import { OdooApi, OdooUserError } from '@bf/odoo';
 import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
 import { AdminLocale, CompanySettings, CompanySettingsStore } from './erp/company-settings';
 import { fiscalYearEnd } from './erp/fiscal-year';
@@ -41,14 +41,15 @@ export class ConfigureFiscalStep implements StepExecutor {
     const parameters = parseParameters(this.action, context);
     const yearEnd = this.yearEnd(parameters.fiscal_year_start);
     const tz = parameters.timezone ? requireTimezone(parameters.timezone) : undefined;
-    const store = new CompanySettingsStore(this.connection.api());
+    const api = await this.connection.forStep(context);
+    const store = new CompanySettingsStore(api);
     const record = await odooCall(async () => {
-      await this.requireAccounting();
+      await this.requireAccounting(api);
       const admin = await store.admin();
       const previous = await this.firstSeen(context, admin.companyId, admin.uid, { ...(await store.company(admin.companyId)), ...admin.locale });
       const applied: FiscalRecord['applied'] = { name: parameters.company_name, country: parameters.country, currency: parameters.currency, ...yearEnd };
       // the language is made usable before anything is written, so a missing language fails the step with nothing changed
-      const language = parameters.language ? await ensureLanguage(this.connection.api(), parameters.language) : null;
+      const language = parameters.language ? await ensureLanguage(api, parameters.language) : null;
       const currency = await this.applyCurrency(store, admin.companyId, previous.currency, parameters.currency);
       await store.write(admin.companyId, applied);
       const locale: Partial<AdminLocale> = { ...(language ? { lang: language.code } : {}), ...(tz ? { tz } : {}) };
@@ -81,7 +82,7 @@ export class ConfigureFiscalStep implements StepExecutor {
     if (context.dryRun) return dryRunCompensation(this.action, context, 'nothing automatically: fiscal settings need manual restoration');
     const record = previous.result as unknown as Partial<FiscalRecord>;
     if (typeof record.company_id !== 'number' || !record.previous || !record.applied) return { result: { mode: 'live', undone: 'nothing: the step recorded no company settings' } };
-    const outcome = await odooCall(() => new FiscalRestorer(new CompanySettingsStore(this.connection.api())).restore(record as FiscalRecord));
+    const outcome = await odooCall(async () => new FiscalRestorer(new CompanySettingsStore(await this.connection.forStep(context))).restore(record as FiscalRecord));
     if (outcome.needs_manual_restoration.length) {
       // Seed 000: fiscal settings are only partly reversible. What was restored is said, and what wasn't makes this compensation fail, so the run ends partially rolled back instead of pretending.
       throw new PermanentStepError(`fiscal settings need manual restoration: ${outcome.needs_manual_restoration.join('; ')}${outcome.restored?.length ? ` (restored: ${outcome.restored.join('; ')})` : ''}`);
@@ -106,8 +107,8 @@ export class ConfigureFiscalStep implements StepExecutor {
   }
 
   /** The fiscal-year fields exist only with the account module; without it Odoo would reject them as unknown fields. */
-  private async requireAccounting(): Promise<void> {
-    const account = await this.connection.api().findModule('account');
+  private async requireAccounting(api: OdooApi): Promise<void> {
+    const account = await api.findModule('account');
     if (account?.state !== 'installed') {
       throw new PermanentStepError(`the fiscal year settings need the Odoo module 'account' (Invoicing), which is ${account?.state ?? 'missing'}: install invoicing/account first (odoo.install_modules with 'invoicing')`);
     }

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '@bf/config';
 import { Integration } from '@bf/contracts';
 import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
 import { LeadDelivery } from './crm/lead-delivery';
-import { LeadRouting, odooTarget } from './crm/lead-routing';
+import { LeadRoute, LeadRouting, odooTarget } from './crm/lead-routing';
 import { liveCompleted, runStepModes } from './crm/run-steps';
 import { asStepError, OdooConnection } from './odoo-connection';
 
@@ -40,19 +40,22 @@ export class ConfigureIntegrationStep implements StepExecutor {
   }
 
   async execute(context: StepContext): Promise<StepOutcome> {
-    const integration = context.parameters as Integration;
+    const integration = context.parameters as Integration & { secret_ref?: string };
     if (integration.type !== 'contact_form' || integration.source !== 'website' || integration.target !== 'odoo') {
       throw new PermanentStepError(`integration '${integration.name}': only website → odoo contact_form integrations run live (got ${integration.source} → ${integration.target} ${integration.type})`);
     }
     const site = await this.liveSite(context);
-    await this.requireCrm();
-    const { url, db } = odooTarget(this.config);
+    await this.requireCrm(context);
+    // Through a tenant secret the routing records its name only: the delivery job resolves it when a form is posted.
+    const secretRef = integration.secret_ref ?? null;
+    const { url, db } = secretRef ? { url: null, db: null } : odooTarget(this.config);
     const { route, previous } = await new LeadRouting(this.dataSource).activate({
       tenantId: context.tenantId,
       siteId: site,
       target: 'odoo.crm_lead',
-      odooUrl: url!,
-      odooDb: db!,
+      odooUrl: url,
+      odooDb: db,
+      secretRef,
       runId: context.runId,
       stepId: context.stepId,
     });
@@ -62,9 +65,9 @@ export class ConfigureIntegrationStep implements StepExecutor {
         mode: 'live',
         integration: integration.name,
         site,
-        target: { model: 'crm.lead', odoo_url: url, odoo_db: db },
+        target: { model: 'crm.lead', ...targetOf(route) },
         active_from: route.activeFrom.toISOString(),
-        ...(previous ? { superseded: { run_id: previous.runId, step_id: previous.stepId, odoo_url: previous.odooUrl, odoo_db: previous.odooDb } } : {}),
+        ...(previous ? { superseded: { run_id: previous.runId, step_id: previous.stepId, ...targetOf(previous) } } : {}),
         backlog,
       },
       outputs: { [`integration_${context.stepId}`]: 'configured' },
@@ -107,9 +110,9 @@ export class ConfigureIntegrationStep implements StepExecutor {
     return site;
   }
 
-  private async requireCrm(): Promise<void> {
+  private async requireCrm(context: StepContext): Promise<void> {
     try {
-      const crm = await this.connection.api().findModule('crm');
+      const crm = await (await this.connection.forStep(context)).findModule('crm');
       if (crm?.state !== 'installed') throw new PermanentStepError(`Odoo's crm module is ${crm?.state ?? 'unknown to the server'}, not installed: install it before routing leads to it`);
     } catch (error) {
       throw asStepError(error);
@@ -130,4 +133,9 @@ export class ConfigureIntegrationStep implements StepExecutor {
     }
     return { delivered, failed };
   }
+}
+
+/** Where a routing delivers, as results and evidence show it: the secret's name, or the configured Odoo's masked URL and database. */
+function targetOf(route: Pick<LeadRoute, 'odooUrl' | 'odooDb' | 'secretRef'>): Record<string, string | null> {
+  return route.secretRef ? { secret_ref: route.secretRef } : { odoo_url: route.odooUrl, odoo_db: route.odooDb };
 }

@@ -49,7 +49,7 @@ export class CreateUsersStep implements StepExecutor {
   async execute(context: StepContext): Promise<StepOutcome> {
     const parameters = parseParameters(this.action, context);
     const timezone = parameters.timezone ? requireTimezone(parameters.timezone) : null;
-    const api = this.connection.api();
+    const api = await this.connection.forStep(context);
     const users: OdooUserOutcome[] = [];
     let language: { code: string; activated: boolean } | null = null;
     try {
@@ -79,7 +79,7 @@ export class CreateUsersStep implements StepExecutor {
     const recorded = previous.result.users as OdooUserOutcome[] | undefined;
     if (!Array.isArray(recorded)) return { result: { mode: 'live', undone: 'nothing: the step recorded no users' } };
     const ours = recorded.filter((user) => user.created_by_us);
-    const actions = await odooCall(() => new UserRemover(this.connection.api()).removeAll(ours));
+    const actions = await odooCall(async () => new UserRemover(await this.connection.forStep(context)).removeAll(ours));
     const archived = actions.filter((action) => action.action === 'archived');
     return {
       result: {

@@ -55,7 +55,7 @@ export class InstallCustomModuleStep implements StepExecutor {
     const folder = new AddonsFolder(addonsPath);
     let install: AddonsInstall | undefined;
     try {
-      install = new AddonsInstall(this.connection.api(), folder);
+      install = new AddonsInstall(await this.connection.forStep(context), folder);
       const record = await install.install(module, context.idempotencyKey);
       const summary = record.folder_action === 'unchanged' && !record.update_list ? 'already installed with this content: nothing to do' : `installed (folder ${record.folder_action})`;
       return { result: { mode: 'live', ...delivered, installed: true, summary, install: record }, outputs: { [outputKey(module.module_name)]: 'installed' }, artifacts };
@@ -74,7 +74,7 @@ export class InstallCustomModuleStep implements StepExecutor {
     }
     try {
       // The folder recorded at install time, even if ODOO_ADDONS_PATH changed since: that is where our copy is.
-      const undone = await new AddonsInstall(this.connection.api(), new AddonsFolder(dirname(record.folder))).undo(record);
+      const undone = await new AddonsInstall(await this.connection.forStep(context), new AddonsFolder(dirname(record.folder))).undo(record);
       return { result: { mode: 'live', module: record.module, ...undone } };
     } catch (error) {
       throw asStepError(error);

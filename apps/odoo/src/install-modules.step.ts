@@ -48,7 +48,7 @@ export class InstallModulesStep implements StepExecutor {
 
   async execute(context: StepContext): Promise<StepOutcome> {
     const parameters = parseParameters(this.action, context);
-    const installer = new ModuleInstaller(this.connection.api());
+    const installer = new ModuleInstaller(await this.connection.forStep(context));
     const modules: InstalledModule[] = [];
     let pulledIn = new Set<string>();
     try {
@@ -81,7 +81,7 @@ export class InstallModulesStep implements StepExecutor {
     const recorded = previous.result.modules as InstalledModule[] | undefined;
     if (!Array.isArray(recorded)) return { result: { mode: 'live', undone: 'nothing: the step recorded no modules' } };
     const ours = recorded.filter((module) => module.installed_by_us).map((module) => module.name);
-    const actions = await odooCall(() => new ModuleInstaller(this.connection.api()).uninstallAll([...ours].reverse()));
+    const actions = await odooCall(async () => new ModuleInstaller(await this.connection.forStep(context)).uninstallAll([...ours].reverse()));
     return { result: rollbackResult(actions, recorded, (previous.result.dependencies_installed as string[] | undefined) ?? []) };
   }
 

@@ -1,8 +1,12 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@bf/config';
-import { OdooApi, OdooClient, OdooError, OdooServerError, OdooTimeoutError, OdooTransportError } from '@bf/odoo';
+import { OdooApi, OdooClient, OdooError, OdooServerError, OdooTimeoutError, OdooTransportError, XmlRpcTransport } from '@bf/odoo';
+import { SsrfGuard, SsrfRefusedError } from '@bf/runtime';
 import { rootLogger } from '@bf/observability';
-import { PermanentStepError } from '@bf/step-sdk';
+import { PermanentStepError, StepContext } from '@bf/step-sdk';
+import { odooCredentialsOf, OdooCredentials, SecretNotFoundError, SecretShapeError, SecretsKeyringError, SecretUnreadableError, TenantSecrets } from '@bf/tenancy';
 
 
 /**
@@ -14,8 +18,57 @@ import { PermanentStepError } from '@bf/step-sdk';
 @Injectable()
 export class OdooConnection implements OnModuleDestroy {
   private cached: OdooApi | null = null;
+  /** Clients for tenant secrets, by tenant, name and a hash of the credentials (a replaced secret gets a new client). */
+  private readonly fromSecrets = new Map<string, OdooApi>();
+  private readonly secrets: TenantSecrets | null;
+  private readonly ssrf: SsrfGuard;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Optional so a connection built by hand (scripts, tests) still works on the configured Odoo alone.
+    @Optional() dataSource?: DataSource,
+  ) {
+    this.secrets = dataSource ? new TenantSecrets(dataSource, config) : null;
+    this.ssrf = new SsrfGuard(config.security.ssrf, { lookupTimeoutMs: config.odoo.timeoutMs });
+  }
+
+  /**
+   * The Odoo a step works on: the login in the tenant secret its parameters name
+   * (`secret_ref`, resolved now; the job payload carries only the name), else the configured one.
+   */
+  async forStep(context: Pick<StepContext, 'tenantId' | 'parameters'>, parameter = 'secret_ref'): Promise<OdooApi> {
+    const ref = context.parameters[parameter];
+    return typeof ref === 'string' ? this.forSecret(context.tenantId, ref) : this.api();
+  }
+
+  async forSecret(tenantId: string, name: string): Promise<OdooApi> {
+    if (!this.secrets) throw new PermanentStepError(`secret_ref '${name}': this Odoo connection has no database to read tenant secrets from`);
+    let credentials: OdooCredentials;
+    try {
+      credentials = odooCredentialsOf(name, await this.secrets.reveal(tenantId, name));
+    } catch (error) {
+      // Named, never valued: retrying cannot create a missing secret or fix its shape.
+      if (error instanceof SecretNotFoundError || error instanceof SecretShapeError || error instanceof SecretUnreadableError || error instanceof SecretsKeyringError) throw new PermanentStepError(error.message);
+      throw error;
+    }
+    // Refused addresses fail the step for good (retrying cannot make them public); the transport checks again on every connection.
+    await this.ssrf.check(credentials.url).catch((error: unknown) => {
+      if (error instanceof SsrfRefusedError) throw new PermanentStepError(`secret_ref '${name}': the Odoo URL is not contacted: ${error.message} (SSRF_ALLOW_CIDRS allows such ranges)`);
+      throw error;
+    });
+    const key = `${tenantId}/${name}/${createHash('sha256').update(JSON.stringify(credentials)).digest('hex')}`;
+    let api = this.fromSecrets.get(key);
+    if (!api) {
+      const logger = rootLogger().child({ component: 'odoo-client', secret_ref: name });
+      const { timeoutMs, moduleTimeoutMs } = this.config.odoo;
+      // A secret's URL is tenant input: every call goes through the SSRF guard (connects to the address it checked).
+      const transport = new XmlRpcTransport(credentials.url, this.ssrf);
+      api = new OdooApi(new OdooClient({ url: credentials.url, db: credentials.db, login: credentials.user, password: credentials.password }, { logger, timeouts: { defaultMs: timeoutMs, moduleOperationMs: moduleTimeoutMs }, transport }));
+      for (const old of [...this.fromSecrets.keys()].filter((cached) => cached.startsWith(`${tenantId}/${name}/`))) this.fromSecrets.delete(old);
+      this.fromSecrets.set(key, api);
+    }
+    return api;
+  }
 
   api(): OdooApi {
     if (this.cached) return this.cached;
@@ -32,6 +85,7 @@ export class OdooConnection implements OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.cached = null;
+    this.fromSecrets.clear();
   }
 }
 

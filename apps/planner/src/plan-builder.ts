@@ -61,7 +61,7 @@ export class PlanBuilder {
       this.draft('configure_dns', 'dns.configure', 'dns', {
         name: 'Configure DNS',
         description: `Point ${site.domain} and www.${site.domain} at the web host`,
-        parameters: { domain: site.domain, records: ['A', 'www CNAME'] },
+        parameters: { domain: site.domain, records: ['A', 'www CNAME'], ...secretRef(briefing.dns_config?.secret_ref) },
         dependsOn: ['deploy_website'],
       }),
     ];
@@ -78,6 +78,7 @@ export class PlanBuilder {
           modules: erp.modules,
           technical_names: [...new Set(erp.modules.map((word) => ODOO_MODULES[word].technical))],
           enterprise_only: erp.modules.filter((word) => ODOO_MODULES[word].enterprise),
+          ...secretRef(erp.secret_ref),
         },
       }),
     ];
@@ -86,7 +87,7 @@ export class PlanBuilder {
         this.draft('create_odoo_users', 'odoo.create_users', 'odoo', {
           name: 'Create Odoo Users',
           description: `Create ${erp.users.length} Odoo user account(s)`,
-          parameters: { users: erp.users, language: erp.language ?? null, timezone: erp.timezone ?? null },
+          parameters: { users: erp.users, language: erp.language ?? null, timezone: erp.timezone ?? null, ...secretRef(erp.secret_ref) },
           dependsOn: ['install_odoo_modules'],
         }),
       );
@@ -102,6 +103,7 @@ export class PlanBuilder {
           fiscal_year_start: erp.fiscal_year_start,
           language: erp.language ?? null,
           timezone: erp.timezone ?? null,
+          ...secretRef(erp.secret_ref),
         },
         dependsOn: ['install_odoo_modules'],
       }),
@@ -111,7 +113,7 @@ export class PlanBuilder {
         this.draft(`install_custom_module_${index + 1}`, 'odoo.install_custom_module', 'odoo', {
           name: `Install Custom Module: ${module.title}`,
           description: `Generate the Odoo module '${module.module_name}' (${module.models.length} model(s)) from its spec and install it`,
-          parameters: { module },
+          parameters: { module, ...secretRef(erp.secret_ref) },
           dependsOn: ['install_odoo_modules'],
         }),
       ),
@@ -129,7 +131,8 @@ export class PlanBuilder {
         this.draft(`configure_integration_${index + 1}`, 'integration.configure', 'integration', {
           name: `Configure Integration: ${integration.name}`,
           description: `Connect ${integration.source} to ${integration.target} (${integration.type})`,
-          parameters: { ...integration },
+          // An Odoo-side integration uses the ERP steps' Odoo: the tenant secret they name, if any.
+          parameters: { ...integration, ...(integration.source === 'odoo' || integration.target === 'odoo' ? secretRef(briefing.erp_config?.secret_ref) : {}) },
           dependsOn: prerequisites,
         }),
       );
@@ -144,7 +147,7 @@ export class PlanBuilder {
     return this.draft('final_validation', 'validation.run', 'validation', {
       name: 'Final Validation',
       description: `Check that everything the plan set up works: ${checks.join(', ') || 'plan consistency'}`,
-      parameters: { checks, domain: briefing.website_config?.domain ?? null },
+      parameters: { checks, domain: briefing.website_config?.domain ?? null, ...(briefing.erp_config?.secret_ref ? { odoo_secret_ref: briefing.erp_config.secret_ref } : {}) },
       dependsOn: earlier.map((step) => step.key),
     });
   }
@@ -200,4 +203,9 @@ function assertValidPlan(steps: ExecutionStep[]): void {
   }
   const outcome = topologicalOrder(steps.map((step) => ({ id: step.step_id, dependsOn: step.depends_on })));
   if (!outcome.ok) throw new InvalidPlanError(outcome.problems.map((problem) => problem.message).join('; '));
+}
+
+/** A step's secret_ref only when the briefing names one, so plans without secrets keep their parameters (and hashes). */
+function secretRef(name: string | undefined): { secret_ref?: string } {
+  return name ? { secret_ref: name } : {};
 }

@@ -1,4 +1,4 @@
-import { Briefing, ExecutionStep, ODOO_MODULES, Risk, RiskAssessment, RiskLevel, sha256Hex, StepAction } from '@bf/contracts';
+import { Briefing, estimateCredits, ExecutionStep, ODOO_MODULES, Risk, RiskAssessment, RiskLevel, sha256Hex, StepAction } from '@bf/contracts';
 
 type RiskRule = Omit<Risk, 'risk_id'> & { code: string };
 
@@ -34,6 +34,7 @@ export class RiskAssessor {
       risks,
       estimated_duration_minutes: steps.reduce((sum, step) => sum + STEP_MINUTES[step.action](step), 0),
       estimated_cost_euros: 0,
+      estimated_credits: estimateCredits(steps.map((step) => ({ action: step.action, dryRun: briefing.dry_run }))),
       recommendations: this.recommendations(briefing, risks),
     };
   }

@@ -5,6 +5,7 @@ import { join, relative, isAbsolute } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { prettyCanonicalJson, STEP_PARAMETER_SCHEMAS } from '@bf/contracts';
 import { dryRunCompensation, PermanentStepError, StepArtifact, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
+import { DeployTarget, healthCheckKind, measureDeploy, screenshotKind } from './deploy/deploy-metrics';
 import { NginxSiteTarget, PublishOutcome, releaseIdOf, ScreenshotResult, SiteHealthCheck, SiteHealthCheckResult, SiteReleaseStore, SiteScreenshotter } from './deploy';
 
 /** How long the check after an nginx reload waits for the new workers to answer. */
@@ -73,8 +74,8 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
       throw new PermanentStepError(`the generated site ${stagingDir} is gone (rolled back or cleaned up): generate it again`);
     }
     const started = performance.now();
-    const published = await this.releases.publish(domain, stagingDir, contentHash, context.idempotencyKey);
     const target = this.config.web.target;
+    const published = await measureDeploy(target, 'release_switch', () => this.releases.publish(domain, stagingDir, contentHash, context.idempotencyKey));
     const nginx = target === 'nginx' ? await this.applyNginx(domain, published, context.idempotencyKey) : null;
     const deployMs = Math.round(performance.now() - started);
 
@@ -136,7 +137,7 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
       await this.releases.forget(recorded.domain, context.idempotencyKey);
       return { result: { mode: 'live', domain: recorded.domain, undone: `nothing: release ${recorded.release} was already current before this deploy` } };
     }
-    const reverted = await this.releases.revert(recorded.domain, {
+    const reverted = await this.revertRelease(recorded.target === 'nginx' ? 'nginx' : 'builtin', recorded.domain, {
       release: recorded.release,
       previous: recorded.previous_release ?? null,
       created: recorded.release_created === true,
@@ -159,7 +160,7 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
       return await this.nginx.apply(domain, published.currentLink);
     } catch (error) {
       if (error instanceof PermanentStepError && !published.unchanged) {
-        await this.releases.revert(domain, published);
+        await this.revertRelease('nginx', domain, published);
         await this.releases.forget(domain, deployKey);
       }
       throw error;
@@ -172,7 +173,7 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
    */
   private async revertUnverified(domain: string, published: PublishOutcome, target: 'builtin' | 'nginx', deployKey: string): Promise<string> {
     if (published.unchanged) return `release ${published.release} was already current before this deploy: left in place`;
-    const reverted = await this.releases.revert(domain, published);
+    const reverted = await this.revertRelease(target, domain, published);
     await this.releases.forget(domain, deployKey);
     const actions = [...reverted.actions];
     if (target === 'nginx' && reverted.current === null) {
@@ -180,6 +181,11 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
       if (removed.removed) actions.push(`removed the nginx server block ${removed.conf_path}`);
     }
     return actions.join('; ');
+  }
+
+  /** Points the site back at the release before (measured as deploy release_revert). */
+  private revertRelease(target: DeployTarget, domain: string, published: { release: string; previous: string | null; created: boolean }) {
+    return measureDeploy(target, 'release_revert', () => this.releases.revert(domain, published));
   }
 
   /** Only a folder under DATA_DIR/staging is ever removed, whatever the run state says. */
@@ -203,14 +209,15 @@ export class DeployWebsiteStep implements StepExecutor, OnModuleDestroy {
     if (this.config.site.screenshot === 'off') return { taken: false, reason: 'SITE_SCREENSHOT=off', ms: 0 };
     const origin = this.webOrigin();
     if ('unknown' in origin) return { taken: false, reason: origin.unknown, ms: 0 };
-    return this.screenshotter.shoot(domain, origin);
+    return measureDeploy(this.config.web.target, 'screenshot', () => this.screenshotter.shoot(domain, origin), { judge: screenshotKind });
   }
 
   private async checkServed(domain: string, expected: string): Promise<SiteHealthCheckResult | (SiteHealthCheckResult & { skipped: string })> {
     const origin = this.webOrigin();
     if ('unknown' in origin) return { url: `http://${domain}/`, via: 'unknown', status: null, sha256: null, expected_sha256: expected, matches: true, ms: 0, skipped: origin.unknown };
-    if (this.config.web.target === 'nginx') return this.health.checkUntilMatches(domain, origin, expected, NGINX_RELOAD_WAIT_MS);
-    return this.health.check(domain, origin, expected);
+    const target = this.config.web.target;
+    const check = () => (target === 'nginx' ? this.health.checkUntilMatches(domain, origin, expected, NGINX_RELOAD_WAIT_MS) : this.health.check(domain, origin, expected));
+    return measureDeploy(target, 'health_check', check, { judge: healthCheckKind });
   }
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { dryRunCompensation, PermanentStepError, StepContext, StepExecutor, StepOutcome } from '@bf/step-sdk';
 import { DEFAULT_WEBSITE_TEMPLATE, RenderedFile, TemplateManifest, TemplateRegistry, TemplateVariablesError } from '@bf/templates';
+import { SsrfGuard } from '@bf/runtime';
 import { LogoFetcher } from './assets/logo-fetcher';
 import { OutputPathError, siteContentHash, SiteStaging } from './deploy';
 
@@ -24,7 +25,9 @@ export class GenerateWebsiteStep implements StepExecutor {
     this.templates = new TemplateRegistry(config.storage.templatesDir);
     this.staging = new SiteStaging(join(config.storage.dataDir, 'staging'));
     const logo = config.site.logoFetch;
-    this.logoFetcher = logo.enabled ? new LogoFetcher({ maxBytes: logo.maxBytes, timeoutMs: logo.timeoutMs }) : null;
+    this.logoFetcher = logo.enabled
+      ? new LogoFetcher({ maxBytes: logo.maxBytes, timeoutMs: logo.timeoutMs, guard: new SsrfGuard(config.security.ssrf, { lookupTimeoutMs: logo.timeoutMs }) })
+      : null;
   }
 
   /**

@@ -13,6 +13,8 @@ export const FACTORY_EVENT_TYPES = [
   'factory.rollback_completed',
   // Ours, beyond the seed: review decisions belong in the same trail.
   'factory.plan_approved',
+  // One approval of a plan that needs more distinct approvers (PLAN_MIN_APPROVALS) than it has so far.
+  'factory.plan_approval_recorded',
   'factory.risk_acknowledged',
   'factory.step_rolled_back',
   'factory.step_rollback_failed',
@@ -41,7 +43,24 @@ export const PIPELINE_EVENT_TYPES = [
   'pipeline.graph_cancelled',
 ] as const;
 
-export const AuditEventTypeSchema = z.enum([...FACTORY_EVENT_TYPES, ...PIPELINE_EVENT_TYPES]);
+/** Ours (issue 10): who may act, recorded in the tenant's chain. Never a key or its hash, only ids, prefixes and names. */
+export const TENANCY_EVENT_TYPES = ['tenancy.tenant_created', 'tenancy.api_key_created', 'tenancy.api_key_revoked'] as const;
+
+/** Ours (issue 10): tenant secrets and first-run setup. Names and key ids only, never a value. */
+export const SECRET_EVENT_TYPES = ['tenancy.secret_stored', 'tenancy.secret_deleted', 'tenancy.secrets_rotated', 'tenancy.onboarding_completed'] as const;
+
+/** Ours (issue 11): the plugin forge's decisions, by API key id and name; reasons, never a secret or an archive. */
+export const FORGE_EVENT_TYPES = [
+  'forge.job_created',
+  'forge.job_cancelled',
+  'forge.approval_requested',
+  'forge.approval_granted',
+  'forge.package_published',
+  'forge.package_revoked',
+  'forge.connector_configured',
+] as const;
+
+export const AuditEventTypeSchema = z.enum([...FACTORY_EVENT_TYPES, ...PIPELINE_EVENT_TYPES, ...TENANCY_EVENT_TYPES, ...SECRET_EVENT_TYPES, ...FORGE_EVENT_TYPES]);
 export type AuditEventType = z.infer<typeof AuditEventTypeSchema>;
 
 export const AuditSeveritySchema = z.enum(['info', 'warning', 'error', 'critical']);

@@ -13,6 +13,13 @@ const DOMAIN = /^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$/;
 const SLUG = /^[a-z][a-z0-9_]{0,62}$/;
 
 const color = z.string().regex(HEX_COLOR, 'must be a hex colour like #1e40af');
+
+/**
+ * The name of a tenant secret (`PUT /api/v1/secrets/{name}`) holding a step's
+ * credentials. Only the name travels in plans and job payloads; the worker
+ * resolves the value when the step runs.
+ */
+export const SecretRefSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must name a secret: lowercase letters, digits and hyphens (like odoo-prod)');
 const httpUrl = z
   .string()
   .url()
@@ -67,9 +74,20 @@ export const ErpConfigSchema = z
     timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)+$|^UTC$/, 'must be a tz name like Europe/Berlin').optional(),
     /** Modules Odoo does not have, generated from a spec (one plan step each). */
     custom_modules: z.array(CustomModuleSpecSchema).max(10).default([]),
+    /** The tenant secret with the Odoo login (`{url, db, user, password}`); unset: ODOO_* from configuration. */
+    secret_ref: SecretRefSchema.optional(),
   })
   .strict();
 export type ErpConfig = z.infer<typeof ErpConfigSchema>;
+
+/** Ours, beyond the seed: where the DNS provider's credentials come from. */
+export const DnsConfigSchema = z
+  .object({
+    /** The tenant secret with the DNS provider's token or API key; unset: the configured one (HETZNER_DNS_TOKEN, PDNS_API_KEY). */
+    secret_ref: SecretRefSchema.optional(),
+  })
+  .strict();
+export type DnsConfig = z.infer<typeof DnsConfigSchema>;
 
 export const INTEGRATION_TYPES = ['contact_form', 'webhook'] as const;
 
@@ -102,6 +120,7 @@ export const BriefingSchema = z
       .optional(),
     website_config: WebsiteConfigSchema.optional(),
     erp_config: ErpConfigSchema.optional(),
+    dns_config: DnsConfigSchema.optional(),
     integrations: z.array(IntegrationSchema).max(20).default([]),
     auto_execute: z.boolean().default(false),
     dry_run: z.boolean().default(false),

@@ -7,10 +7,25 @@ import { createHash } from 'node:crypto';
  * Like JSON.stringify, it drops undefined object members and writes Dates as ISO strings.
  */
 export function canonicalJson(value: unknown): string {
-  return write(value) ?? 'null';
+  return write(value, 0) ?? 'null';
 }
 
-function write(value: unknown): string | undefined {
+/**
+ * Deeper than anything this system writes or hashes by orders of magnitude; a
+ * value nested deeper (say an uploaded pack built to overflow the stack) is
+ * refused with this error instead of a RangeError from deep recursion.
+ */
+export const MAX_CANONICAL_DEPTH = 256;
+
+export class JsonNestingError extends Error {
+  override readonly name = 'JsonNestingError';
+
+  constructor() {
+    super(`JSON nested deeper than ${MAX_CANONICAL_DEPTH} levels`);
+  }
+}
+
+function write(value: unknown, depth: number): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -19,18 +34,19 @@ function write(value: unknown): string | undefined {
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'object':
-      if (Array.isArray(value)) return `[${value.map((item) => write(item) ?? 'null').join(',')}]`;
+      if (depth >= MAX_CANONICAL_DEPTH) throw new JsonNestingError();
+      if (Array.isArray(value)) return `[${value.map((item) => write(item, depth + 1) ?? 'null').join(',')}]`;
       if (value instanceof Date) return JSON.stringify(value.toISOString());
-      return writeObject(value as Record<string, unknown>);
+      return writeObject(value as Record<string, unknown>, depth + 1);
     default:
       return undefined;
   }
 }
 
-function writeObject(object: Record<string, unknown>): string {
+function writeObject(object: Record<string, unknown>, depth: number): string {
   let out = '{';
   for (const key of Object.keys(object).sort()) {
-    const member = write(object[key]);
+    const member = write(object[key], depth);
     if (member === undefined) continue;
     out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${member}`;
   }

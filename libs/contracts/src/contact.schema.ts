@@ -6,8 +6,8 @@ const optionalText = (max: number) =>
 
 /**
  * A website contact form submission (`POST /api/v1/sites/{site_id}/contact`),
- * as JSON or as a plain form post. Unknown fields are ignored: a site's form
- * may carry extra inputs, and only these are stored.
+ * as JSON or as a plain form post. Unknown fields are refused by name, like
+ * on every other route: the generated sites' forms send exactly these.
  */
 export const ContactSubmissionSchema = z.object({
   name: z.string().trim().min(1, 'is required').max(200),
@@ -18,7 +18,7 @@ export const ContactSubmissionSchema = z.object({
     z.string().trim().regex(/^\+?[0-9 ()/.-]{5,40}$/, 'must be a phone number like +49 30 12345678').optional(),
   ),
   company: optionalText(200),
-});
+}).strict();
 export type ContactSubmission = z.infer<typeof ContactSubmissionSchema>;
 
 /** The site a form belongs to: its domain. */

@@ -17,7 +17,7 @@ export const CustomModuleFieldSchema = z.object({
   inverse_name: z.string().optional(),
   /** selection only, at least one `[key, label]`. */
   selection: z.array(z.tuple([z.string(), z.string()])).optional(),
-});
+}).strict();
 export const CustomModuleModelSchema = z.object({
   /**
    * A new model: dotted, singular, in the module's namespace (`acme_crm` →
@@ -37,7 +37,7 @@ export const CustomModuleModelSchema = z.object({
    */
   extends: z.boolean().optional(),
   fields: z.array(CustomModuleFieldSchema),
-});
+}).strict();
 /** The custom-module spec shared by the intent resolver, the planner and `odoo:scaffold`; refused wherever it is parsed if the generator would refuse it. */
 export const CustomModuleSpecSchema = z
   .object({
@@ -51,6 +51,7 @@ export const CustomModuleSpecSchema = z
     depends: z.array(z.string()).default(['base']),
     models: z.array(CustomModuleModelSchema).min(1),
   })
+  .strict()
   .superRefine((spec, ctx) => {
     for (const { path, message } of CustomModuleSpecRules.check(spec)) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message });
   });

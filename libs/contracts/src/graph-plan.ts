@@ -2,6 +2,7 @@ import { sha256Hex } from './canonical-json';
 import { ExecutionGraphSpec } from './graph.schema';
 import { ExecutionStep, PlanContent, RiskAssessment } from './plan.schema';
 import { ACTION_EXECUTOR, ACTION_ROLLBACK } from './step-actions';
+import { estimateCredits } from './credit-prices';
 import { STEP_PARAMETER_SCHEMAS } from './step-parameters';
 
 /**
@@ -38,7 +39,7 @@ export function graphPlanContent(spec: ExecutionGraphSpec, order: readonly strin
     dry_run: spec.dry_run,
     auto_rollback: spec.auto_rollback,
     steps,
-    risk_assessment: graphRiskAssessment(spec),
+    risk_assessment: { ...graphRiskAssessment(spec), estimated_credits: estimateCredits(steps.map((step) => ({ action: step.action, dryRun: spec.dry_run }))) },
     graph_spec: spec,
     stop_on_first_error: spec.stop_on_first_error,
   };

@@ -16,6 +16,7 @@ export * from './plan-hash';
 export * from './step-parameters';
 export * from './graph-validation';
 export * from './step-actions';
+export * from './credit-prices';
 export * from './graph-plan';
 export * from './pipeline-evidence';
 export * from './contact.schema';

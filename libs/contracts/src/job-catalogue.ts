@@ -77,6 +77,20 @@ export function leadDeliveryJobId(submissionId: string): string {
   return `lead.${submissionId}`;
 }
 
+/**
+ * Payload of every plugin forge step job: ids only. The worker re-reads the forge
+ * job (and regenerates the plugin from its recorded parameters), so a retried or
+ * redelivered step sees the current truth, including a cancellation.
+ */
+export const ForgeStepPayloadSchema = z.object({ tenantId: id, forgeJobId: id });
+export type ForgeStepPayload = z.infer<typeof ForgeStepPayloadSchema>;
+export const ForgeStepResultSchema = z.object({
+  /** success: done, next step enqueued (or the job finished); already_done: a redelivery of a finished step; cancelled/ended: the job stopped first. */
+  outcome: z.enum(['success', 'already_done', 'cancelled', 'ended']),
+  next: z.string().nullable(),
+});
+const forgeStepJob = (retry: RetryPolicy) => job({ payload: ForgeStepPayloadSchema, result: ForgeStepResultSchema, retry });
+
 export const JOB_CATALOGUE = {
   intent: {
     'intent.resolve': job({
@@ -153,6 +167,18 @@ export const JOB_CATALOGUE = {
       result: z.object({ keyId: z.string(), rotated: z.boolean() }),
       retry: { attempts: 3, backoffMs: 200, timeoutMs: 15_000 },
     }),
+    /**
+     * The plugin forge's steps (seed 002), one job each, chained: each step enqueues
+     * the next when it succeeds. A deterministic failure (lint, contract test,
+     * sandbox) fails at once; only infrastructure errors are retried.
+     */
+    'forge.generate': forgeStepJob({ attempts: 3, backoffMs: 500, timeoutMs: 30_000 }),
+    'forge.build': forgeStepJob({ attempts: 3, backoffMs: 500, timeoutMs: 120_000 }),
+    'forge.test': forgeStepJob({ attempts: 3, backoffMs: 500, timeoutMs: 60_000 }),
+    'forge.sandbox': forgeStepJob({ attempts: 2, backoffMs: 1000, timeoutMs: 60_000 }),
+    'forge.package': forgeStepJob({ attempts: 3, backoffMs: 500, timeoutMs: 30_000 }),
+    // Signing must not be lost to a transient error (SLO: 100% signing success): more tries.
+    'forge.sign': forgeStepJob({ attempts: 5, backoffMs: 500, timeoutMs: 30_000 }),
   },
   /** Durable step reports from workers to the orchestrator. */
   'step-status': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sha256Hex } from './canonical-json';
+import { JsonNestingError, MAX_CANONICAL_DEPTH, sha256Hex } from './canonical-json';
 import { ExecutionGraphSpec } from './graph.schema';
 import { StepAction, StepStatus } from './plan.schema';
 
@@ -121,10 +121,11 @@ export function pipelineContentHash(pack: HashedFields): string {
  * never `1.0`) and others as Python's float repr.
  */
 export function pythonJsonDumps(value: unknown): string {
-  return dump(value) ?? 'null';
+  return dump(value, 0) ?? 'null';
 }
 
-function dump(value: unknown): string | undefined {
+/** Bounded like canonicalJson: a pack nested to overflow the stack gets JsonNestingError, not a RangeError. */
+function dump(value: unknown, depth: number): string | undefined {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
@@ -134,12 +135,13 @@ function dump(value: unknown): string | undefined {
     case 'string':
       return pythonString(value);
     case 'object': {
-      if (Array.isArray(value)) return `[${value.map((item) => dump(item) ?? 'null').join(', ')}]`;
+      if (depth >= MAX_CANONICAL_DEPTH) throw new JsonNestingError();
+      if (Array.isArray(value)) return `[${value.map((item) => dump(item, depth + 1) ?? 'null').join(', ')}]`;
       if (value instanceof Date) return pythonString(value.toISOString());
       const members = Object.keys(value as object)
         .sort(compareCodePoints)
         .flatMap((key) => {
-          const member = dump((value as Record<string, unknown>)[key]);
+          const member = dump((value as Record<string, unknown>)[key], depth + 1);
           return member === undefined ? [] : [`${pythonString(key)}: ${member}`];
         });
       return `{${members.join(', ')}}`;

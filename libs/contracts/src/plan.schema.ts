@@ -86,6 +86,8 @@ export const RiskAssessmentSchema = z.object({
   risks: z.array(RiskSchema),
   estimated_duration_minutes: z.number().int().min(0),
   estimated_cost_euros: z.number().min(0),
+  /** Credits a live execution of this plan reserves (the price table in credit-prices.ts; 0 for a dry run). Absent in plans made before credits. */
+  estimated_credits: z.number().int().min(0).optional(),
   recommendations: z.array(z.string()),
 });
 export type RiskAssessment = z.infer<typeof RiskAssessmentSchema>;

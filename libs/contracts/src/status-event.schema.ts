@@ -61,5 +61,7 @@ export const ProgressEventSchema = z.object({
   mode: z.enum(['dry_run', 'live']).optional(),
   /** For a dry-run step of a live run, why it changes nothing. */
   detail: z.string().optional(),
+  /** The correlation id of the request the transition serves (the run's, or a later rollback or cancel request's). */
+  correlationId: z.string().optional(),
 });
 export type ProgressEvent = z.infer<typeof ProgressEventSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ErpUserSchema, IntegrationSchema } from './briefing.schema';
+import { ErpUserSchema, IntegrationSchema, SecretRefSchema } from './briefing.schema';
 import { CustomModuleSpecSchema } from './custom-module.schema';
 import { KNOWN_ODOO_MODULES, ODOO_MODULES } from './odoo-modules';
 import { StepAction } from './plan.schema';
@@ -49,6 +49,8 @@ export const STEP_PARAMETER_SCHEMAS = {
       txt: z.array(z.string().min(1).max(1024)).min(1).optional(),
       /** Apply even when the plan changes more of the zone than the safety threshold allows. */
       force: z.boolean().default(false),
+      /** The tenant secret with the provider's credentials; unset: the configured ones. */
+      secret_ref: SecretRefSchema.optional(),
     })
     .strict()
     .superRefine((p, ctx) => {
@@ -59,14 +61,15 @@ export const STEP_PARAMETER_SCHEMAS = {
       }
     }),
   'odoo.install_modules': z
-    .object({ modules: z.array(moduleWord).min(1), technical_names: z.array(z.string()).optional(), enterprise_only: z.array(z.string()).optional() })
+    .object({ modules: z.array(moduleWord).min(1), technical_names: z.array(z.string()).optional(), enterprise_only: z.array(z.string()).optional(), secret_ref: SecretRefSchema.optional() })
     .strict()
     .transform((p) => ({
       modules: p.modules,
       technical_names: p.technical_names ?? [...new Set(p.modules.map((word) => ODOO_MODULES[word].technical))],
       enterprise_only: p.enterprise_only ?? p.modules.filter((word) => ODOO_MODULES[word].enterprise),
+      ...(p.secret_ref ? { secret_ref: p.secret_ref } : {}),
     })),
-  'odoo.create_users': z.object({ users: z.array(ErpUserSchema).min(1), language: nullableLocale, timezone: nullableTimezone }).strict(),
+  'odoo.create_users': z.object({ users: z.array(ErpUserSchema).min(1), language: nullableLocale, timezone: nullableTimezone, secret_ref: SecretRefSchema.optional() }).strict(),
   'odoo.configure_fiscal': z
     .object({
       company_name: z.string().min(2),
@@ -75,11 +78,20 @@ export const STEP_PARAMETER_SCHEMAS = {
       fiscal_year_start: z.string().regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/),
       language: nullableLocale,
       timezone: nullableTimezone,
+      secret_ref: SecretRefSchema.optional(),
     })
     .strict(),
-  'odoo.install_custom_module': z.object({ module: CustomModuleSpecSchema }).strict(),
-  'integration.configure': IntegrationSchema,
-  'validation.run': z.object({ checks: z.array(z.enum(VALIDATION_CHECKS)), domain: domain.nullable().default(null) }).strict(),
+  'odoo.install_custom_module': z.object({ module: CustomModuleSpecSchema, secret_ref: SecretRefSchema.optional() }).strict(),
+  // The briefing's integration, plus the Odoo secret (erp_config.secret_ref) its leads go to.
+  'integration.configure': IntegrationSchema.extend({ secret_ref: SecretRefSchema.optional() }).strict(),
+  'validation.run': z
+    .object({
+      checks: z.array(z.enum(VALIDATION_CHECKS)),
+      domain: domain.nullable().default(null),
+      /** The tenant secret with the Odoo login the odoo_login check signs in with; unset: ODOO_* from configuration. */
+      odoo_secret_ref: SecretRefSchema.optional(),
+    })
+    .strict(),
 } satisfies Record<StepAction, z.ZodTypeAny>;
 
 export type StepParameters<A extends StepAction> = z.infer<(typeof STEP_PARAMETER_SCHEMAS)[A]>;

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { DnsProvider, DnsProviderError, DnsProviderName, DnsZone, RecordSet } from './dns-provider';
 import { EmbeddedDnsProvider } from './embedded/embedded-dns.provider';
 import { HetznerCloudDnsProvider } from './hetzner/hetzner-cloud.provider';
+import { MeasuredDnsProvider } from './measured-dns.provider';
 import { PowerDnsProvider } from './powerdns/powerdns.provider';
 
 /** Nest injection token of the configured DNS provider. */
@@ -23,7 +24,7 @@ function configuredOrRefusing(config: AppConfig, dataSource: DataSource): DnsPro
     return createDnsProvider(config, dataSource);
   } catch (error) {
     if (!(error instanceof DnsProviderConfigError)) throw error;
-    return new UnconfiguredDnsProvider(config.dns.provider, error.message);
+    return new MeasuredDnsProvider(new UnconfiguredDnsProvider(config.dns.provider, error.message));
   }
 }
 
@@ -56,16 +57,21 @@ class UnconfiguredDnsProvider implements DnsProvider {
   }
 
   private async refuse(): Promise<never> {
-    throw new DnsProviderError(this.name, `the DNS provider is not configured: ${this.reason}`, { retryable: false });
+    throw new DnsProviderError(this.name, `the DNS provider is not configured: ${this.reason}`, { retryable: false, code: 'not_configured' });
   }
 }
 
 /**
- * The provider DNS_PROVIDER names, built from configuration. Missing
- * credentials are named here (never their values), so a worker refuses to do
- * DNS work with a clear reason instead of failing on the first call.
+ * The provider DNS_PROVIDER names, built from configuration and measured (its
+ * calls in bf_integration_call_*). Missing credentials are named here (never
+ * their values), so a worker refuses to do DNS work with a clear reason instead
+ * of failing on the first call.
  */
 export function createDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvider {
+  return new MeasuredDnsProvider(buildDnsProvider(config, dataSource));
+}
+
+function buildDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvider {
   const dns = config.dns;
   const timeoutMs = Math.max(config.preflight.timeoutMs, 5000);
   switch (dns.provider) {
@@ -83,6 +89,32 @@ export function createDnsProvider(config: AppConfig, dataSource: DataSource): Dn
       if (!token) throw new DnsProviderConfigError('DNS_PROVIDER=hetzner needs HETZNER_DNS_TOKEN');
       return new HetznerCloudDnsProvider({ apiUrl, token, timeoutMs, verifyServer: dns.verify.server });
     }
+  }
+}
+
+/** A provider's credentials from a tenant secret (`dns.configure`'s secret_ref) instead of configuration. */
+export interface DnsProviderCredentials {
+  /** HETZNER_DNS_TOKEN or PDNS_API_KEY's counterpart. */
+  token: string;
+  /** Overrides HETZNER_API_URL / PDNS_API_URL when set. */
+  apiUrl: string | null;
+  /** Overrides PDNS_SERVER_ID when set (PowerDNS only). */
+  serverId: string | null;
+}
+
+/**
+ * The configured kind of provider (DNS_PROVIDER) with a tenant's own credentials.
+ * The embedded server takes none, so a secret_ref there is a configuration mistake, said as such.
+ */
+export function createDnsProviderWith(config: AppConfig, dataSource: DataSource, credentials: DnsProviderCredentials): DnsProvider {
+  const dns = config.dns;
+  switch (dns.provider) {
+    case 'embedded':
+      throw new DnsProviderConfigError('DNS_PROVIDER=embedded takes no credentials: a DNS secret_ref needs DNS_PROVIDER=powerdns or hetzner');
+    case 'powerdns':
+      return createDnsProvider({ ...config, dns: { ...dns, powerDns: { apiUrl: credentials.apiUrl ?? dns.powerDns.apiUrl, apiKey: credentials.token, serverId: credentials.serverId ?? dns.powerDns.serverId } } }, dataSource);
+    case 'hetzner':
+      return createDnsProvider({ ...config, dns: { ...dns, hetzner: { apiUrl: credentials.apiUrl ?? dns.hetzner.apiUrl, token: credentials.token } } }, dataSource);
   }
 }
 

@@ -1,4 +1,4 @@
-import { pipelineContentHash, PipelineEvidencePackSchema } from '@bf/contracts';
+import { JsonNestingError, pipelineContentHash, PipelineEvidencePackSchema } from '@bf/contracts';
 import { CheckList } from './check-list';
 import { PIPELINE_EVIDENCE_FILE } from './pack-layout';
 import { PackFiles } from './zip-entries';
@@ -15,7 +15,14 @@ export function verifyContentHash(pack: PackFiles, checks: CheckList): void {
   }
   const parsed = PipelineEvidencePackSchema.safeParse(json);
   if (!parsed.success) return checks.fail('content hash', `not a PipelineEvidencePack: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`, PIPELINE_EVIDENCE_FILE);
-  const computed = pipelineContentHash(parsed.data);
+  let computed: string;
+  try {
+    computed = pipelineContentHash(parsed.data);
+  } catch (error) {
+    // A pack built to overflow the hashing (nested thousands deep) fails this check; it must not crash the verifier.
+    if (error instanceof JsonNestingError) return checks.fail('content hash', error.message, PIPELINE_EVIDENCE_FILE);
+    throw error;
+  }
   if (computed === parsed.data.content_hash) checks.pass('content hash', `recomputed ${computed}`, PIPELINE_EVIDENCE_FILE);
   else checks.fail('content hash', `carries ${parsed.data.content_hash}, recomputed ${computed}`, PIPELINE_EVIDENCE_FILE);
 }

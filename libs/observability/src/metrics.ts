@@ -68,6 +68,27 @@ export const evidenceDuration = new Histogram({
 });
 
 /**
+ * Calls to the external systems (DNS providers, Odoo, the web host), one pair of
+ * families for all of them so one dashboard query or alert covers each. Every
+ * label is from a fixed set (see integration-calls.ts): never a zone, domain,
+ * model, URL or plan id.
+ */
+export const integrationCallDuration = new Histogram({
+  name: 'bf_integration_call_duration_seconds',
+  help: 'Time one call to an external system took, by integration (dns, odoo, deploy), provider, operation and outcome (ok, error)',
+  labelNames: ['integration', 'provider', 'operation', 'outcome'] as const,
+  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [metricsRegistry],
+});
+
+export const integrationCallErrors = new Counter({
+  name: 'bf_integration_call_errors_total',
+  help: 'Failed calls to an external system, by integration, provider, operation and error kind (timeout, network, http_4xx, http_5xx, fault, auth, config, mismatch, other)',
+  labelNames: ['integration', 'provider', 'operation', 'kind'] as const,
+  registers: [metricsRegistry],
+});
+
+/**
  * Jobs per queue and state, read from Redis when Prometheus scrapes: what the
  * autoscalers and the backlog alerts watch. Only the gateway registers the
  * reader (it knows every queue); other processes expose no values for it.

@@ -7,3 +7,4 @@ export { SecretScrubber } from './secret-scrubber';
 export * from './server-version';
 export * from './transport';
 export { XmlRpcTransport } from './xml-rpc/xml-rpc.transport';
+export type { GuardedHttp } from './xml-rpc/xml-rpc.transport';

@@ -8,3 +8,4 @@ export * from './persistence.module';
 export * from './plan-view';
 export * from './graph-result';
 export * from './plan-step-rows';
+export * from './credit-ledger';

@@ -26,11 +26,49 @@ export interface RunView {
   context: Record<string, unknown>;
 }
 
-export type PlanView = Omit<Plan, 'steps'> & { steps: StepView[]; run: RunView | null; steps_completed: number };
+/** An API key as a review shows it: its public prefix and name (never its id's secret half, which does not exist, nor its hash). */
+export interface KeyRef {
+  key_prefix: string | null;
+  key_name: string | null;
+}
+
+export interface ApprovalView extends KeyRef {
+  approval_id: string;
+  /** The body's approved_by, or the key's name. */
+  approved_by: string;
+  approved_at: string;
+  note: string | null;
+  /** False for an approval of earlier content (another plan_hash): it does not count for this plan. */
+  current: boolean;
+}
+
+/**
+ * Who asked for a plan and who approved it (issue 10). Not part of the plan's
+ * content: PlanContentSchema strips these, so the plan hash stays as planned.
+ */
+export interface PlanReview {
+  /** The key whose request produced the plan; null for plans from before keys existed. */
+  created_by: KeyRef | null;
+  /** Distinct approver keys the plan needs before it may execute: PLAN_MIN_APPROVALS for HIGH and CRITICAL risk, else 0. */
+  approvals_required: number;
+  approvals: ApprovalView[];
+}
+
+export type PlanView = Omit<Plan, 'steps'> & { steps: StepView[]; run: RunView | null; steps_completed: number } & Partial<PlanReview>;
+
+/** Risk levels whose plans need approvals before they execute (the execute route enforces it). */
+export const APPROVAL_RISK_LEVELS: ReadonlySet<string> = new Set(['high', 'critical']);
 
 /** Reads a plan with its steps and the state of its latest run, in seed 000's shape. */
 export class PlanViewReader {
-  constructor(private readonly dataSource: DataSource) {}
+  /**
+   * `review`: add who created and approved the plan (the API's views). Left out
+   * of the evidence pack and the hash checks, which read the plan as planned.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly review?: { planMinApprovals: number },
+  ) {}
 
   /** One REPEATABLE READ snapshot, so the plan, run and step statuses always agree with each other. */
   read(tenantId: string, planId: string, runId?: string): Promise<PlanView | undefined> {
@@ -66,8 +104,36 @@ export class PlanViewReader {
       // Only a graph plan has these; leaving them out of a briefing plan keeps its content (and hash) as it was.
       ...(plan.source === 'graph' ? { graph_spec: graphSpecOf(plan) ?? undefined, stop_on_first_error: plan.stopOnFirstError } : {}),
       run: run ? toRunView(run, stepViews, plan.source) : null,
+      ...(this.review ? await reviewOf(manager, plan, this.review.planMinApprovals) : {}),
     };
   }
+}
+
+async function reviewOf(manager: EntityManager, plan: PlanEntity, planMinApprovals: number): Promise<PlanReview> {
+  // Prefixes and names only, scoped to the plan's tenant: a key is never shown by its hash.
+  const [creator]: { prefix: string; name: string }[] = plan.createdByKeyId
+    ? await manager.query('SELECT prefix, name FROM api_keys WHERE id = $1 AND tenant_id = $2', [plan.createdByKeyId, plan.tenantId])
+    : [];
+  const approvals: { id: string; approved_by: string; approver_key_name: string | null; prefix: string | null; note: string | null; created_at: Date; plan_hash: string }[] = await manager.query(
+    `SELECT a.id, a.approved_by, a.approver_key_name, k.prefix, a.note, a.created_at, a.plan_hash
+       FROM plan_approvals a LEFT JOIN api_keys k ON k.id = a.approver_key_id AND k.tenant_id = a.tenant_id
+      WHERE a.plan_id = $1 AND a.tenant_id = $2
+      ORDER BY a.created_at, a.id`,
+    [plan.id, plan.tenantId],
+  );
+  return {
+    created_by: plan.createdByKeyId ? { key_prefix: creator?.prefix ?? null, key_name: creator?.name ?? null } : null,
+    approvals_required: APPROVAL_RISK_LEVELS.has(plan.riskAssessment.overall_risk_level) ? planMinApprovals : 0,
+    approvals: approvals.map((approval) => ({
+      approval_id: approval.id,
+      approved_by: approval.approved_by,
+      key_prefix: approval.prefix,
+      key_name: approval.approver_key_name,
+      approved_at: new Date(approval.created_at).toISOString(),
+      note: approval.note,
+      current: approval.plan_hash === plan.planHash,
+    })),
+  };
 }
 
 function toStepView(step: PlanStepEntity, state: StepRunEntity | undefined): StepView {

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
-import { INestMicroservice, Type } from '@nestjs/common';
+import { DynamicModule, INestMicroservice, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Worker } from 'bullmq';
-import { WorkerQueue } from '@bf/contracts';
+import { SYSTEM_VERSION, WorkerQueue } from '@bf/contracts';
 import { PinoNestLogger, rootLogger, startOpsListener } from '@bf/observability';
 import { BullMqTransport, RethrowRpcErrors } from '@bf/queue';
 import { within } from './connections';
 import { JobDrain } from './drains';
 import { GracefulShutdown, settlesWithin } from './graceful-shutdown';
+import { HealthReadiness, WorkerHealth, WorkerHealthModule } from './health';
+import { WorkerHeartbeat } from './heartbeat';
 import { Runtime } from './runtime';
 
 export interface WorkerModuleFactory {
@@ -17,13 +19,21 @@ export interface WorkerModuleFactory {
 /** Each worker app's in-flight jobs, for its graceful shutdown. */
 const jobDrains = new WeakMap<INestMicroservice, JobDrain>();
 
+/** The worker app's own module with the health checks beside it (the app modules stay unaware of them). */
+@Module({})
+class WorkerRootModule {
+  static wrap(app: Type<unknown> | DynamicModule): DynamicModule {
+    return { module: WorkerRootModule, imports: [app, WorkerHealthModule.register()] };
+  }
+}
+
 /**
  * Boots one worker service: a Nest application context without the HTTP stack
  * whose only transport is its BullMQ queue. Fails (and the process exits) if
  * the queue's jobs and the module's handlers disagree.
  */
 export async function createWorker(queue: WorkerQueue, moduleFactory: WorkerModuleFactory, runtime: Runtime): Promise<INestMicroservice> {
-  const app = await NestFactory.createMicroservice(moduleFactory.forRuntime(runtime), {
+  const app = await NestFactory.createMicroservice(WorkerRootModule.wrap(moduleFactory.forRuntime(runtime)), {
     strategy: new BullMqTransport({
       queue,
       connection: runtime.redis,
@@ -36,8 +46,18 @@ export async function createWorker(queue: WorkerQueue, moduleFactory: WorkerModu
   });
   app.useGlobalFilters(new RethrowRpcErrors());
   await app.listen();
-  jobDrains.set(app, new JobDrain(app.unwrap<Worker>()));
+  const consumer = app.unwrap<Worker>();
+  jobDrains.set(app, new JobDrain(consumer));
+  app.get(WorkerHealth).attach(consumer);
+  // Beats while the consumer runs; its close (graceful shutdown, app.close) deletes the beat at once.
+  const heartbeat = new WorkerHeartbeat(runtime.redis, runtime.config.redis.queuePrefix, queue, runtime.config.workers.heartbeatIntervalMs, SYSTEM_VERSION).start();
+  consumer.once('closing', () => void heartbeat.stop());
   return app;
+}
+
+/** A worker app's readiness (terminus checks: PostgreSQL, Redis, its queue and consumer). */
+export function workerReadiness(app: INestMicroservice): Promise<HealthReadiness> {
+  return app.get(WorkerHealth).readiness();
 }
 
 /**
@@ -77,12 +97,17 @@ export async function runWorkerProcess(queue: WorkerQueue, moduleFactory: Worker
     })
     .listen();
   if (config.workers.metricsPort) {
-    ops = await startOpsListener(config.workers.metricsPort, async (): Promise<Record<string, 'up' | 'down'>> => {
-      if (stopping) return { shutdown: 'down' };
-      return runtime ? runtime.readiness() : { startup: 'down' };
+    ops = await startOpsListener(config.workers.metricsPort, async () => {
+      if (stopping) return notReady('shutdown', 'shutting down');
+      return app ? workerReadiness(app) : notReady('startup', 'connecting to PostgreSQL and Redis');
     });
   }
   // Workers never migrate: the gateway (or `npm run db:migrate`) owns the schema.
   runtime = await Runtime.start(config, { migrate: false, name: queue });
   app = await createWorker(queue, moduleFactory, runtime);
+}
+
+/** Readiness while the checks cannot run yet (or any more): unhealthy, saying why. */
+function notReady(check: string, message: string): HealthReadiness {
+  return { status: 'unhealthy', checks: { [check]: { status: 'down', responseTime: 0, message } } };
 }

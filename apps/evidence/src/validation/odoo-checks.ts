@@ -22,10 +22,11 @@ export async function checkOdooLogin(api: OdooApi, modules: string[]): Promise<O
  * A test lead through the delivery code (same values, same marker search), read
  * back, then deleted: the CRM is left as it was, whatever happens in between.
  */
-export async function checkIntegrationRoundtrip(api: OdooApi, dataSource: DataSource, config: AppConfig, ids: { tenantId: string; runId: string }, site: string): Promise<Outcome> {
+export async function checkIntegrationRoundtrip(api: OdooApi, dataSource: DataSource, config: AppConfig, ids: { tenantId: string; runId: string }, site: string, secretRef: string | null = null): Promise<Outcome> {
   const route = await new LeadRouting(dataSource).find(ids.tenantId, site);
   const target = odooTarget(config);
-  const routed = !!route && route.odooUrl === target.url && route.odooDb === target.db;
+  // Routed to the Odoo this check talks to: the same tenant secret, or the configured Odoo.
+  const routed = !!route && (secretRef !== null ? route.secretRef === secretRef : route.secretRef === null && route.odooUrl === target.url && route.odooDb === target.db);
   const source = {
     id: `validation_${ids.runId}`,
     name: 'Business Factory validation',

@@ -5,6 +5,7 @@ import { AuditEventTypeSchema, AuditSeveritySchema } from '@bf/contracts';
 import { AuditPage, queryAuditEvents } from '@bf/persistence';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
+import { RequireRole } from '../http/auth.decorators';
 
 const AuditQuerySchema = z
   .object({
@@ -25,6 +26,7 @@ export class AuditController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get('events')
+  @RequireRole('viewer')
   events(@Query() query: unknown): Promise<AuditPage> {
     const q = validated(AuditQuerySchema, query, 'audit query');
     return queryAuditEvents(this.dataSource, {

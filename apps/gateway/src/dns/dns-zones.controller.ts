@@ -1,29 +1,40 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Param } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { canonicalName, DNS_PROVIDER, DnsProvider, DnsProviderError, dnsSecrets, redactSecrets } from '@bf/dns';
 import { validated } from '../http/validate';
+import { RequireRole } from '../http/auth.decorators';
+import { requestTenant } from '../http/tenant';
 
 const ZoneNameSchema = z
   .string()
   .transform(canonicalName)
   .pipe(z.string().regex(/^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'must be a zone name like acme.example'));
 
-/** For operators: what a zone holds at the configured DNS provider, read through the same interface the dns worker writes with. */
+/**
+ * For operators: what a zone holds at the configured DNS provider, read through
+ * the same interface the dns worker writes with. The provider is shared by every
+ * tenant, so a tenant sees only zones of domains its own plans configure (the
+ * platform tenant sees every zone); any other zone answers 404 like a missing one.
+ */
 @Controller('api/v1/dns/zones')
 export class DnsZonesController {
   private readonly secrets: string[];
 
   constructor(
     @Inject(DNS_PROVIDER) private readonly provider: DnsProvider,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
   ) {
     this.secrets = dnsSecrets(config);
   }
 
   @Get(':zone/records')
+  @RequireRole('viewer')
   async records(@Param('zone') rawZone: string) {
     const zoneName = validated(ZoneNameSchema, rawZone, 'zone');
+    if (!(await this.tenantManages(requestTenant(), zoneName))) throw new HttpException({ message: `the ${this.provider.name} DNS provider has no zone ${zoneName}` }, HttpStatus.NOT_FOUND);
     try {
       const zone = await this.provider.findZone(zoneName);
       if (!zone) throw new HttpException({ message: `the ${this.provider.name} DNS provider has no zone ${zoneName}` }, HttpStatus.NOT_FOUND);
@@ -38,5 +49,18 @@ export class DnsZonesController {
       }
       throw error;
     }
+  }
+
+  /** Whether one of the tenant's plans configures DNS for this zone or a name below it. */
+  private async tenantManages(tenantId: string, zoneName: string): Promise<boolean> {
+    if (tenantId === this.config.tenancy.platformTenantId) return true;
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM plan_steps
+        WHERE tenant_id = $1 AND action = 'dns.configure'
+          AND (lower(parameters->>'domain') = $2 OR right(lower(parameters->>'domain'), length($2) + 1) = '.' || $2)
+        LIMIT 1`,
+      [tenantId, zoneName],
+    );
+    return rows.length > 0;
   }
 }

@@ -2,11 +2,13 @@ import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavai
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@bf/contracts';
-import { AuditEntry, AuditLog, PlanApprovalEntity, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
+import { currentCorrelationId } from '@bf/observability';
+import { AuditEntry, AuditLog, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
 import { dryRunEventType, eventType } from '../orchestrator/event-names';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
 import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
 import { StepMode, StepModePolicy } from './step-modes';
+import { CreditsService } from '../credits/credits.service';
 
 export interface ExecutionStarted {
   plan_id: string;
@@ -43,13 +45,14 @@ export class ExecutionService {
     private readonly preflight: PreflightService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly modes: StepModePolicy,
+    private readonly credits: CreditsService,
   ) {}
 
   async start(tenantId: string, planId: string, options: StartOptions = {}): Promise<ExecutionStarted> {
     const dryRunUnavailable = options.dryRunUnavailable ?? false;
     // Preflight first, outside the transaction: its probes of DNS and Odoo may take
     // seconds, and no plan row lock should be held while they wait.
-    const subject = await this.preflightSubject(tenantId, planId, dryRunUnavailable);
+    const { subject, odooSecrets } = await this.preflightSubject(tenantId, planId, dryRunUnavailable);
     const preflight = options.checked ?? (await this.preflight.run(subject));
     const { run, roots, steps, modes, dryRunSteps } = await this.dataSource.transaction(async (manager) => {
       // Locking the plan row makes a concurrent second execute wait here and then see the first run.
@@ -63,9 +66,12 @@ export class ExecutionService {
       // After the 404/409 checks, so a running or changed plan still answers as it always did.
       if (!preflight.passed) throw preflightFailed(preflight, !dryRunUnavailable && !plan.dryRun);
       // Decided again on the locked rows (cheap and deterministic), so the modes match the steps recorded.
-      const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable }, steps);
+      const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable, odooSecrets }, steps);
       const dryRunSteps = dryRunStepsOf(steps, modes);
-      const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun, source: plan.source };
+      // The request's correlation id stays with the run, so its later events (from the orchestrator) carry it too.
+      const run = { id: newId('run'), tenantId, planId, status: 'running' as const, dryRun: plan.dryRun, source: plan.source, correlationId: currentCorrelationId() ?? null };
+      // Last check before anything is written: a 402 leaves no run and no audit event behind.
+      await this.credits.reserveForRun(manager, tenantId, run.id, steps.map((step) => ({ stepId: step.stepId, action: step.action, dryRun: modes.get(step.stepId)!.dryRun })));
       await manager.insert(RunEntity, run);
       const now = new Date();
       const roots = steps.filter((step) => step.dependsOn.length === 0);
@@ -122,15 +128,20 @@ export class ExecutionService {
   }
 
   /** The plan and steps the preflight looks at, read without a lock; SAFE_MODE refuses a live plan before any probe. */
-  private async preflightSubject(tenantId: string, planId: string, dryRunUnavailable: boolean): Promise<PreflightSubject> {
+  private async preflightSubject(tenantId: string, planId: string, dryRunUnavailable: boolean): Promise<{ subject: PreflightSubject; odooSecrets?: Map<string, string | null> }> {
     const plan = await this.dataSource.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId } });
     if (!plan) throw new NotFoundException(`plan ${planId} not found`);
     if (this.config.safeMode && !plan.dryRun) {
       throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
     }
     const steps = await this.dataSource.getRepository(PlanStepEntity).find({ where: { planId, tenantId }, order: { sequence: 'ASC' } });
-    const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable }, steps);
-    return { planId, dryRun: plan.dryRun, steps: steps.map((step) => ({ stepId: step.stepId, name: step.name, action: step.action, templateId: step.templateId, parameters: step.parameters, dryRunReason: modes.get(step.stepId)!.reason })) };
+    // Only the opt-in asks whether a step's Odoo secret resolves; the same answer decides the modes in the transaction, so the preflight and the run agree.
+    const odooSecrets = dryRunUnavailable && !plan.dryRun ? await this.modes.odooSecretsOf(tenantId, steps) : undefined;
+    const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable, odooSecrets }, steps);
+    return {
+      odooSecrets,
+      subject: { planId, tenantId, dryRun: plan.dryRun, steps: steps.map((step) => ({ stepId: step.stepId, name: step.name, action: step.action, templateId: step.templateId, parameters: step.parameters, dryRunReason: modes.get(step.stepId)!.reason })) },
+    };
   }
 
   /**
@@ -145,9 +156,14 @@ export class ExecutionService {
     }
     const level = plan.riskAssessment.overall_risk_level;
     if (level !== 'high' && level !== 'critical') return;
-    const approval = await manager.getRepository(PlanApprovalEntity).findOne({ where: { planId: plan.id, planHash: plan.planHash }, order: { createdAt: 'DESC' } });
-    if (!approval) {
-      throw new ConflictException({ message: `plan ${plan.id} is ${level} risk and needs an approval first: POST /api/v1/plans/${plan.id}/approve`, details: { required: 'approval', risk_level: level } });
+    // Distinct approver keys of exactly this content (an approval from before keys existed counts once).
+    const [{ approvals }] = (await manager.query('SELECT count(DISTINCT COALESCE(approver_key_id, id))::int AS approvals FROM plan_approvals WHERE plan_id = $1 AND plan_hash = $2', [plan.id, plan.planHash])) as { approvals: number }[];
+    const required = this.config.tenancy.planMinApprovals;
+    if (approvals < required) {
+      throw new ConflictException({
+        message: `plan ${plan.id} is ${level} risk and needs approvals from ${required} distinct key(s) first (has ${approvals}): POST /api/v1/plans/${plan.id}/approve`,
+        details: { required: 'approval', risk_level: level, approvals, approvals_required: required },
+      });
     }
   }
 

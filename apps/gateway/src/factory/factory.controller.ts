@@ -1,7 +1,8 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { createReadStream } from 'node:fs';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@bf/config';
 import { BriefingSchema, BUSINESS_TYPES, SYSTEM_VERSION } from '@bf/contracts';
 import { PlanView, PlanViewReader } from '@bf/persistence';
 import { TemplateManifest, TemplateRegistry } from '@bf/templates';
@@ -13,6 +14,7 @@ import { ExecutionService, ExecutionStarted } from './execution.service';
 import { PlanRequestService } from './plan-request.service';
 import { ProgressHub } from './progress-hub';
 import { RollbackResponse, RollbackService } from './rollback.service';
+import { RequireRole } from '../http/auth.decorators';
 
 const PLAN_ID = /^plan_[0-9a-f]{12}$/;
 
@@ -42,11 +44,14 @@ export class FactoryController {
     private readonly progress: ProgressHub,
     private readonly rollbacks: RollbackService,
     private readonly templates: TemplateRegistry,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.plans = new PlanViewReader(dataSource);
+    // With the review: who created the plan, its approvals and how many it needs.
+    this.plans = new PlanViewReader(dataSource, { planMinApprovals: config.tenancy.planMinApprovals });
   }
 
   @Post('plan')
+  @RequireRole('operator')
   async createPlan(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<PlanView | { briefing_id: string; status: 'planning'; message: string }> {
     const briefing = validated(BriefingSchema, body, 'briefing');
     await this.templateCheck.assertUsable(briefing);
@@ -61,6 +66,7 @@ export class FactoryController {
   }
 
   @Post('execute')
+  @RequireRole('operator')
   @HttpCode(202)
   execute(
     @Query('plan_id') planId: string | undefined,
@@ -78,6 +84,7 @@ export class FactoryController {
 
   /** Seed 000 "Rollback System": compensate the latest run's completed steps (after `to_step`, if given) in reverse order. */
   @Post(':planId/rollback')
+  @RequireRole('operator')
   async rollback(@Param('planId') planId: string, @Query('to_step') toStep: string | undefined, @Res({ passthrough: true }) response: Response): Promise<RollbackResponse> {
     if (!PLAN_ID.test(planId)) throw new NotFoundException(`plan ${planId} not found`);
     if (toStep !== undefined && !/^\d{1,3}$/.test(toStep)) throw new BadRequestException({ message: 'to_step must be a step sequence number', details: [{ path: 'to_step', message: 'must be a whole number' }] });
@@ -87,12 +94,14 @@ export class FactoryController {
   }
 
   @Get('templates')
+  @RequireRole('viewer')
   listTemplates(): Promise<TemplateManifest[]> {
     return this.templates.list();
   }
 
   /** One template with its variables (types, defaults, validation) and files. */
   @Get('templates/:templateId')
+  @RequireRole('viewer')
   async getTemplate(@Param('templateId') templateId: string): Promise<TemplateManifest> {
     const manifest = await this.templates.find(templateId);
     if (!manifest) throw new NotFoundException(`template ${templateId} not found`);
@@ -100,6 +109,7 @@ export class FactoryController {
   }
 
   @Get('info')
+  @RequireRole('viewer')
   info() {
     return {
       name: 'Business Factory',
@@ -111,6 +121,7 @@ export class FactoryController {
   }
 
   @Get(':planId')
+  @RequireRole('viewer')
   async getPlan(@Param('planId') planId: string): Promise<PlanView> {
     const plan = PLAN_ID.test(planId) ? await this.plans.read(requestTenant(), planId) : undefined;
     if (!plan) throw new NotFoundException(`plan ${planId} not found`);
@@ -123,6 +134,7 @@ export class FactoryController {
    * comments so proxies keep the stream open. The stream ends when the client goes.
    */
   @Get(':planId/events')
+  @RequireRole('viewer')
   async streamEvents(@Param('planId') planId: string, @Req() request: Request, @Res() response: Response): Promise<void> {
     const tenantId = requestTenant();
     const snapshot = PLAN_ID.test(planId) ? await this.plans.read(tenantId, planId) : undefined;
@@ -146,6 +158,7 @@ export class FactoryController {
   }
 
   @Get(':planId/evidence')
+  @RequireRole('viewer')
   async downloadEvidence(@Param('planId') planId: string, @Res() response: Response): Promise<void> {
     if (!PLAN_ID.test(planId)) throw new NotFoundException(`plan ${planId} not found`);
     const file = await this.evidence.latest(requestTenant(), planId);

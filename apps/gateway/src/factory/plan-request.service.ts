@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '@bf/config';
 import { Briefing, JobResult, newId } from '@bf/contracts';
 import { BriefingEntity } from '@bf/persistence';
 import { JobProducer } from '@bf/queue';
+import { currentPrincipal } from '../http/principal';
 import { QueueEventsRegistry } from '../queue-events.registry';
 
 export type PlanRequestOutcome = { state: 'planned'; planId: string } | { state: 'planning'; briefingId: string };
@@ -24,7 +25,8 @@ export class PlanRequestService {
 
   async request(tenantId: string, briefing: Briefing): Promise<PlanRequestOutcome> {
     const briefingId = newId('brief');
-    await this.dataSource.getRepository(BriefingEntity).insert({ id: briefingId, tenantId, businessName: briefing.business_name, content: briefing as never });
+    // The submitting key becomes the plan's creator (a trigger copies it), which may then never approve it.
+    await this.dataSource.getRepository(BriefingEntity).insert({ id: briefingId, tenantId, businessName: briefing.business_name, content: briefing as never, createdByKeyId: currentPrincipal()?.keyId ?? null });
     await this.events.forQueue('planner'); // listening before the job exists, so its completion cannot be missed
     const job = await this.producer.enqueue('planner', 'plan.build', { tenantId, briefingId }, { jobId: `plan.${briefingId}` });
     const outcome = await this.events.waitFor<JobResult<'planner', 'plan.build'>>('planner', job, this.config.planner.waitMs);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExecutionGraphSpec, newId, PlanContent, planHash } from '@bf/contracts';
 import { PlanEntity, PlanStepEntity, planStepRows } from '@bf/persistence';
+import { currentPrincipal } from '../http/principal';
 
 /**
  * Stores a seed 001 execution graph as a plan of source 'graph': the plan row
@@ -30,6 +31,7 @@ export class GraphPlanWriter {
         dryRun: content.dry_run,
         autoRollback: content.auto_rollback,
         riskAssessment: content.risk_assessment as never,
+        createdByKeyId: currentPrincipal()?.keyId ?? null,
       });
       await manager.insert(PlanStepEntity, planStepRows(planId, tenantId, content.steps));
     });

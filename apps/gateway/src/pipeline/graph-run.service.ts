@@ -57,6 +57,7 @@ export class GraphRunService {
     // Checked before anything is stored: a refused graph leaves no plan and no run behind.
     const preflight = await this.preflight.run({
       planId: `graph:${spec.graph_id}`,
+      tenantId,
       dryRun: spec.dry_run,
       steps: content.steps.map((step) => ({ stepId: step.step_id, name: step.name, action: step.action, templateId: step.template_id, parameters: step.parameters })),
     });

@@ -10,13 +10,14 @@ import { GraphRunning, GraphRunService } from './graph-run.service';
 import { EvidenceService, JsonPackVerdict, ZipPackVerdict } from './evidence.service';
 import { IntentClient } from './intent.client';
 import { SigningKeyRegistry } from './signing-key.registry';
+import { RequireRole } from '../http/auth.decorators';
 
 /** Seed 001 `evidence/generate` input: the result names the stored run; the intent and spec it may carry are not evidence. */
 const GenerateEvidenceSchema = z.object({
   execution_result: z.object({ plan_id: z.string().min(1), run_id: z.string().min(1) }).passthrough(),
   business_intent: z.unknown().optional(),
   graph_spec: z.unknown().optional(),
-});
+}).strict();
 
 /** Seed 001 routes under /api/pipeline. */
 @Controller('api/pipeline')
@@ -32,6 +33,7 @@ export class PipelineController {
   }
 
   @Post('intent/resolve')
+  @RequireRole('operator')
   @HttpCode(200)
   async resolveIntent(@Body() body: unknown): Promise<ResolvedBusinessIntent> {
     const input = validated(BusinessIntentInputSchema, body, 'business intent');
@@ -44,6 +46,7 @@ export class PipelineController {
    * or 202 with where to follow it if it has not within PLAN_WAIT_MS.
    */
   @Post('dry-run')
+  @RequireRole('operator')
   async dryRun(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<GraphRunReport | GraphRunning> {
     const spec = { ...validated(ExecutionGraphSpecSchema, body, 'execution graph'), dry_run: true };
     const outcome = await this.graphs.run(requestTenant(), spec);
@@ -56,6 +59,7 @@ export class PipelineController {
    * the preflight refuses, with every reason, before anything is recorded.
    */
   @Post('execute')
+  @RequireRole('operator')
   async execute(@Body() body: unknown, @Res({ passthrough: true }) response: Response): Promise<ExecutionGraphResult | GraphRunning> {
     const spec = { ...validated(ExecutionGraphSpecSchema, body, 'execution graph'), dry_run: false };
     const outcome = await this.graphs.run(requestTenant(), spec);
@@ -65,6 +69,7 @@ export class PipelineController {
 
   /** Seed 001 S8.6: the PipelineEvidencePack of a stored graph run, rebuilt from the database (404 if the run is unknown). */
   @Post('evidence/generate')
+  @RequireRole('viewer')
   @HttpCode(200)
   generateEvidence(@Body() body: unknown): Promise<PipelineEvidencePack> {
     const { execution_result: result } = validated(GenerateEvidenceSchema, body, 'evidence request');
@@ -78,6 +83,7 @@ export class PipelineController {
    * signed and found sha256 as expected/computed hash.
    */
   @Post('evidence/verify')
+  @RequireRole('viewer')
   @HttpCode(200)
   verifyEvidence(@Body() body: unknown): JsonPackVerdict | Promise<ZipPackVerdict> {
     if (Buffer.isBuffer(body)) {

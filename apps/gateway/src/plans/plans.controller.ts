@@ -7,10 +7,12 @@ import { PlanRequestService } from '../factory/plan-request.service';
 import { RollbackService } from '../factory/rollback.service';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
+import { requestPrincipal } from '../http/principal';
 import { graphOrderOrFail, GraphRunService } from '../pipeline/graph-run.service';
 import { IntentClient } from '../pipeline/intent.client';
 import { ApprovalRequestSchema, ApprovalService } from './approval.service';
 import { TemplateCheckService } from './template-check.service';
+import { RequireRole } from '../http/auth.decorators';
 
 const PLAN_ID = /^plan_[0-9a-f]{12}$/;
 
@@ -33,6 +35,7 @@ export class PlansController {
 
   /** An idea in plain words → resolved intent, the briefing composed from it, and its plan. */
   @Post('plans/from-idea')
+  @RequireRole('operator')
   async planFromIdea(
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
@@ -51,14 +54,16 @@ export class PlansController {
   }
 
   @Post('plans/:planId/approve')
+  @RequireRole('approver')
   @HttpCode(200)
   approve(@Param('planId') planId: string, @Body() body: unknown) {
     if (!PLAN_ID.test(planId)) throw new NotFoundException(`plan ${planId} not found`);
-    return this.approvals.approve(requestTenant(), planId, validated(ApprovalRequestSchema, body, 'approval'));
+    return this.approvals.approve(requestPrincipal(), planId, validated(ApprovalRequestSchema, body, 'approval'));
   }
 
   /** Stops dispatching; steps already running finish; the run ends cancelled (and rolled back with `?rollback=true`). */
   @Post('plans/:planId/cancel')
+  @RequireRole('operator')
   @HttpCode(202)
   cancel(@Param('planId') planId: string, @Query('rollback') rollback: string | undefined) {
     if (!PLAN_ID.test(planId)) throw new NotFoundException(`plan ${planId} not found`);
@@ -67,6 +72,7 @@ export class PlansController {
 
   /** Seed 001 S8.2 graph validation, without running anything: the execution order, or every problem. */
   @Post('graphs/validate')
+  @RequireRole('viewer')
   @HttpCode(200)
   validateGraph(@Body() body: unknown) {
     const spec = validated(ExecutionGraphSpecSchema, body, 'execution graph');
@@ -75,6 +81,7 @@ export class PlansController {
 
   /** A graph plan's latest run as the seed 001 dry-run answer: where a 202 from /api/pipeline/dry-run or /execute leads. */
   @Get('graphs/:planId/result')
+  @RequireRole('viewer')
   async graphResult(@Param('planId') planId: string): Promise<GraphRunReport> {
     const report = PLAN_ID.test(planId) ? await this.graphs.report(requestTenant(), planId) : undefined;
     if (!report) throw new NotFoundException(`graph plan ${planId} not found, or it has no run`);

@@ -2,31 +2,28 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { Redis } from 'ioredis';
 import { REDIS } from '@bf/runtime';
+import { RateDecision, WindowLimiter } from '../http/rate-limit';
 
-/** Contact form posts allowed per client address in one window. */
+/** The defaults of RATE_LIMIT_CONTACT and RATE_LIMIT_WINDOW_SECONDS: contact form posts allowed per client address in one window. */
 export const CONTACT_RATE_LIMIT = { max: 5, windowSeconds: 60 } as const;
 
-export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
+export type { RateDecision };
 
 /**
- * A fixed-window counter per client address in Redis, so every gateway replica
- * shares it: the first post opens a window of `windowSeconds`; INCR and the
- * expiry run in one MULTI, so a crash between them cannot leave a key that
- * never expires.
+ * The public contact form's own, stricter limit per client address, counted in
+ * Redis so every gateway replica shares it (the shared WindowLimiter: Redis
+ * trouble falls back to this replica's memory rather than failing the post).
  */
 @Injectable()
 export class ContactRateLimiter {
-  constructor(
-    @Inject(REDIS) private readonly redis: Redis,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  private readonly limiter: WindowLimiter | null;
+
+  constructor(@Inject(REDIS) redis: Redis, @Inject(APP_CONFIG) config: AppConfig) {
+    const limits = config.security.rateLimit;
+    this.limiter = limits.enabled ? new WindowLimiter('contact', redis, config.redis.queuePrefix, limits.contact, limits.windowSeconds, limits.redisTimeoutMs) : null;
+  }
 
   async take(clientAddress: string): Promise<RateDecision> {
-    const key = `${this.config.redis.queuePrefix}:contact-rate:${clientAddress}`;
-    const results = await this.redis.multi().incr(key).expire(key, CONTACT_RATE_LIMIT.windowSeconds, 'NX').pttl(key).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
-    const ttlMs = Number(results?.[2]?.[1] ?? CONTACT_RATE_LIMIT.windowSeconds * 1000);
-    if (count <= CONTACT_RATE_LIMIT.max) return { allowed: true, remaining: CONTACT_RATE_LIMIT.max - count };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(ttlMs / 1000)) };
+    return this.limiter ? this.limiter.take(`a:${clientAddress}`) : { allowed: true, remaining: Number.POSITIVE_INFINITY };
   }
 }

@@ -11,6 +11,30 @@ import { DataSource } from 'typeorm';
 export class DeployedSites {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The tenant whose live site a domain is (for the public contact form, which
+   * carries no key), or null. A domain runs one site at a time across tenants
+   * (execute refuses a second active run per domain); if two tenants ever
+   * deployed it, the latest deploy's tenant owns it.
+   */
+  async tenantOf(domain: string): Promise<string | null> {
+    const rows: { tenant_id: string }[] = await this.dataSource.query(
+      `SELECT sr.tenant_id
+         FROM step_runs sr
+         JOIN runs r ON r.id = sr.run_id AND r.tenant_id = sr.tenant_id
+         JOIN plan_steps s ON s.step_id = sr.step_id AND s.plan_id = r.plan_id
+        WHERE s.action = 'website.deploy'
+          AND s.parameters->>'domain' = $1
+          AND sr.status = 'completed'
+          AND NOT COALESCE(sr.dry_run, r.dry_run)
+          AND sr.rollback_status IS DISTINCT FROM 'rolled_back'
+        ORDER BY sr.finished_at DESC NULLS LAST
+        LIMIT 1`,
+      [domain],
+    );
+    return rows[0]?.tenant_id ?? null;
+  }
+
   async isDeployed(tenantId: string, domain: string): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(
       `SELECT 1

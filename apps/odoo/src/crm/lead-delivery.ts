@@ -3,11 +3,12 @@ import { UnrecoverableError } from 'bullmq';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { JobResult, LeadDeliveryPayload } from '@bf/contracts';
+import { OdooApi } from '@bf/odoo';
 import { ContactSubmissionEntity } from '@bf/persistence';
 import { PermanentStepError } from '@bf/step-sdk';
 import { asStepError, OdooConnection } from '../odoo-connection';
 import { CrmLeads, leadMarker, leadValues } from './crm-lead';
-import { LeadRouting, odooTarget } from './lead-routing';
+import { describeTarget, LeadRoute, LeadRouting, odooTarget } from './lead-routing';
 
 export type LeadDeliveryResult = JobResult<'odoo', 'crm.deliver_lead'>;
 
@@ -52,13 +53,23 @@ export class LeadDelivery {
       await rows.update({ id: row.id }, { status: 'undelivered' });
       return { outcome: 'not_routed', leadId: null };
     }
-    const { url, db } = odooTarget(this.config);
-    if (route.odooUrl !== url || route.odooDb !== db) {
-      throw new PermanentStepError(`site ${row.siteId} delivers to Odoo ${route.odooUrl} (database ${route.odooDb}), but this worker is configured for ${url ?? 'none'} (${db ?? 'none'}): run the integration step again`);
-    }
-    const lead = await new CrmLeads(this.connection.api()).createOnce(leadValues(row), leadMarker(row.id));
+    const lead = await new CrmLeads(await this.odooOf(route, row.siteId)).createOnce(leadValues(row), leadMarker(row.id));
     await rows.update({ id: row.id }, { status: 'delivered', leadId: lead.id, deliveredAt: new Date(), deliveryError: null, deliveryAttempts: row.deliveryAttempts + 1 });
     return { outcome: 'delivered', leadId: lead.id };
+  }
+
+  /**
+   * The Odoo the routing names: a tenant secret's, resolved now (the routing
+   * holds only its name, so a replaced secret is used from then on), or the
+   * configured one, which must still be the one the step routed to.
+   */
+  private async odooOf(route: LeadRoute, siteId: string): Promise<OdooApi> {
+    if (route.secretRef) return this.connection.forSecret(route.tenantId, route.secretRef);
+    const { url, db } = odooTarget(this.config);
+    if (route.odooUrl !== url || route.odooDb !== db) {
+      throw new PermanentStepError(`site ${siteId} delivers to ${describeTarget(route)}, but this worker is configured for ${url ?? 'none'} (${db ?? 'none'}): run the integration step again`);
+    }
+    return this.connection.api();
   }
 
   /** A retry leaves the status as it was (still on its way); only the last failure says `failed`. */

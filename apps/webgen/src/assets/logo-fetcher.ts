@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import { request as httpRequest, IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
+import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, LookupFunction } from 'node:net';
-import { nonPublicReason } from './address-policy';
+import { CheckedTarget, SsrfGuard, SsrfRefusedError } from '@bf/runtime';
 
 export type LogoFetchResult =
   | { fetched: true; url: string; address: string; content: Buffer; ext: string; content_type: string; size_bytes: number }
@@ -11,9 +10,11 @@ export type LogoFetchResult =
 export interface LogoFetchSettings {
   maxBytes: number;
   timeoutMs: number;
+  /** The shared SSRF guard (SSRF_ALLOW_PRIVATE / SSRF_ALLOW_CIDRS); default: public addresses only. */
+  guard?: SsrfGuard;
   /**
-   * Why an address may not be contacted, or null. Defaults to the public-address
-   * policy; only tests that must reach a loopback server widen it.
+   * Why an address may not be contacted, or null: replaces the guard (and its
+   * address policy); only tests that must reach a loopback server widen it.
    */
   refuseAddress?: (address: string) => string | null;
 }
@@ -34,52 +35,37 @@ const IMAGE_TYPES: Record<string, string> = {
 
 /**
  * Downloads a briefing's logo once, for the site to serve as its own file. The
- * host is resolved first and every address must be public; the connection then
- * goes to the address that was checked (no second lookup a rebinding DNS could
- * answer differently). No redirects, a size cap and an overall timeout.
+ * shared SSRF guard resolves the host and judges every address; the connection
+ * then goes to the address that was checked (no second lookup a rebinding DNS
+ * could answer differently). No redirects, a size cap and an overall timeout.
  */
 export class LogoFetcher {
-  private readonly refuse: (address: string) => string | null;
+  private readonly guard: SsrfGuard;
 
   constructor(private readonly settings: LogoFetchSettings) {
-    this.refuse = settings.refuseAddress ?? nonPublicReason;
+    this.guard =
+      settings.guard && !settings.refuseAddress
+        ? settings.guard
+        : new SsrfGuard({ allowPrivate: false, allowCidrs: [] }, { lookupTimeoutMs: settings.timeoutMs, refuseAddress: settings.refuseAddress });
   }
 
   async fetch(url: string): Promise<LogoFetchResult> {
-    let parsed: URL;
+    let target: CheckedTarget;
     try {
-      parsed = new URL(url);
-    } catch {
-      return { fetched: false, url, reason: 'not a URL' };
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return { fetched: false, url, reason: `scheme ${parsed.protocol} is not fetched` };
-    if (parsed.username || parsed.password) return { fetched: false, url, reason: 'URLs with credentials are not fetched' };
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
-    let addresses: { address: string; family: number }[];
-    try {
-      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await withTimeout(lookup(host, { all: true, verbatim: true }), this.settings.timeoutMs, `resolving ${host}`);
+      target = await this.guard.check(url);
     } catch (error) {
-      return { fetched: false, url, reason: `${host} does not resolve: ${(error as Error).message}` };
+      if (error instanceof SsrfRefusedError) return { fetched: false, url, reason: error.message };
+      throw error;
     }
-    if (addresses.length === 0) return { fetched: false, url, reason: `${host} has no address` };
-    // Every address must pass: the client may pick any of them.
-    for (const { address } of addresses) {
-      const reason = this.refuse(address);
-      if (reason) return { fetched: false, url, reason: `${host} resolves to ${address}, which is ${reason}` };
-    }
-    const pinned = addresses[0];
     try {
-      return await this.download(parsed, pinned);
+      return await this.download(target.url, target.pinned);
     } catch (error) {
       return { fetched: false, url, reason: (error as Error).message };
     }
   }
 
   private download(url: URL, pinned: { address: string; family: number }): Promise<LogoFetchResult> {
-    const pin: LookupFunction = (_hostname, options, callback) => {
-      if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [pinned]);
-      else callback(null, pinned.address, pinned.family);
-    };
+    const pin = SsrfGuard.pinnedLookup(pinned);
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${this.settings.timeoutMs} ms`)), this.settings.timeoutMs);
@@ -119,9 +105,4 @@ export class LogoFetcher {
       req.end();
     });
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }

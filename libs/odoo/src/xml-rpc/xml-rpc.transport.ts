@@ -4,6 +4,18 @@ import { OdooService, OdooTransport, TransportCallOptions } from '../transport';
 import { decodeMethodResponse, encodeMethodCall } from './xml-rpc-codec';
 
 /**
+ * How a request reaches an Odoo whose address a user gave (a tenant secret):
+ * the shared SSRF guard (`SsrfGuard` in @bf/runtime) fits this shape. It checks
+ * the resolved address and connects to that address only.
+ */
+export interface GuardedHttp {
+  request(url: string, options: { method: string; headers: Record<string, string>; body: string; timeoutMs: number; maxBytes: number }): Promise<{ status: number; body: Buffer }>;
+}
+
+/** Far above any XML-RPC answer this system reads (module lists included), far below memory trouble. */
+const MAX_GUARDED_ANSWER_BYTES = 64 * 1024 * 1024;
+
+/**
  * XML-RPC over `/xmlrpc/2/<service>` (integer fault codes, unlike the legacy
  * `/xmlrpc/`). HTTP goes through fetch so every call has its own deadline.
  */
@@ -12,7 +24,11 @@ export class XmlRpcTransport implements OdooTransport {
   // private so inspecting or serialising the transport can't reveal the proxy credentials
   readonly #authorization?: string;
 
-  constructor(url: string) {
+  /** `guard`: for a user-given URL, send through the SSRF guard instead of fetch (an operator's ODOO_URL needs none). */
+  constructor(
+    url: string,
+    private readonly guard: GuardedHttp | null = null,
+  ) {
     const parsed = new URL(url);
     // fetch refuses URLs with user info; a proxy's basic auth travels as a header instead
     if (parsed.username || parsed.password) {
@@ -45,6 +61,7 @@ export class XmlRpcTransport implements OdooTransport {
   private async post(url: string, label: string, xml: string, timeoutMs: number): Promise<string> {
     const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8' };
     if (this.#authorization) headers.authorization = this.#authorization;
+    if (this.guard) return guardedPost(this.guard, url, label, headers, xml, timeoutMs);
     try {
       const response = await fetch(url, { method: 'POST', headers, body: xml, signal: AbortSignal.timeout(timeoutMs) });
       const text = await response.text();
@@ -58,6 +75,20 @@ export class XmlRpcTransport implements OdooTransport {
       throw new OdooTransportError(label, 'connection', `${url} unreachable (${networkReason(error)})`);
     }
   }
+}
+
+/** A refusal by the guard or a failed request, as the transport's typed errors. */
+async function guardedPost(guard: GuardedHttp, url: string, label: string, headers: Record<string, string>, xml: string, timeoutMs: number): Promise<string> {
+  let response: { status: number; body: Buffer };
+  try {
+    response = await guard.request(url, { method: 'POST', headers, body: xml, timeoutMs, maxBytes: MAX_GUARDED_ANSWER_BYTES });
+  } catch (error) {
+    const message = (error as Error)?.message ?? String(error);
+    if (/^no complete answer within/.test(message)) throw new OdooTimeoutError(label, timeoutMs);
+    throw new OdooTransportError(label, 'connection', `${url} unreachable (${message})`);
+  }
+  if (response.status < 200 || response.status > 299) throw new OdooTransportError(label, 'http', `${url} answered HTTP ${response.status}`, response.status);
+  return response.body.toString('utf8');
 }
 
 function networkReason(error: unknown): string {

@@ -9,6 +9,7 @@ import { PlanEntity } from './plan.entity';
 import { RunEntity } from './run.entity';
 import { StepRunEntity } from './step-run.entity';
 import { TenantEntity } from './tenant.entity';
+import { FORGE_ENTITIES } from './forge.entity';
 
 export * from './artifact.entity';
 export * from './audit-event.entity';
@@ -21,6 +22,7 @@ export * from './run.entity';
 export * from './signing-key.entity';
 export * from './step-run.entity';
 export * from './tenant.entity';
+export * from './forge.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -34,4 +36,5 @@ export const ENTITIES = [
   ArtifactEntity,
   ContactSubmissionEntity,
   SigningKeyEntity,
+  ...FORGE_ENTITIES,
 ];

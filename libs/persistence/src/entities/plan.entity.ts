@@ -22,6 +22,8 @@ export class PlanEntity {
   @Column('text') status!: PlanStatus;
   @Column('text', { name: 'plan_hash' }) planHash!: string;
   @Column('boolean', { name: 'dry_run' }) dryRun!: boolean;
+  /** The API key that asked for the plan (copied from its briefing by a trigger); it may never approve it. */
+  @Column('text', { name: 'created_by_key_id', nullable: true }) createdByKeyId!: string | null;
   @Column('boolean', { name: 'auto_rollback' }) autoRollback!: boolean;
   @Column('jsonb', { name: 'risk_assessment' }) riskAssessment!: RiskAssessment;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

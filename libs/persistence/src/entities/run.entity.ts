@@ -28,4 +28,6 @@ export class RunEntity {
   /** Compensate only steps with a higher sequence (seed 000 `?to_step=N`); null for all. */
   @Column('int', { name: 'rollback_to_step', nullable: true }) rollbackToStep!: number | null;
   @Column('timestamptz', { name: 'rollback_finished_at', nullable: true }) rollbackFinishedAt!: Date | null;
+  /** The correlation id of the request that started the run: every event of the run carries it (null for runs from before it was kept). */
+  @Column('text', { name: 'correlation_id', nullable: true }) correlationId!: string | null;
 }

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig, redactUrl } from '@bf/config';
+import { dnsCredentialsOf, SecretNotFoundError, TenantSecrets } from '@bf/tenancy';
 import { excerpt, httpProbe, ProbeResponse } from './http-probe';
 import { PreflightCheck, PreflightResult, PreflightSubject, usesAction } from './preflight-check';
 
@@ -12,27 +13,60 @@ import { PreflightCheck, PreflightResult, PreflightSubject, usesAction } from '.
 export class DnsProviderCheck implements PreflightCheck {
   readonly name = 'dns_provider';
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() private readonly secrets?: TenantSecrets,
+  ) {}
 
   async run(subject: PreflightSubject): Promise<PreflightResult[]> {
     if (subject.dryRun || !usesAction(subject, (action) => action.startsWith('dns.'))) return [];
+    // Steps naming a tenant secret (secret_ref) use its credentials; the others the configured ones.
+    const live = subject.steps.filter((step) => !step.dryRunReason && step.action.startsWith('dns.'));
+    const refs = [...new Set(live.map((step) => step.parameters.secret_ref).filter((ref): ref is string => typeof ref === 'string'))];
+    const results = live.some((step) => typeof step.parameters.secret_ref !== 'string') ? [await this.probe(this.config.dns)] : [];
+    for (const ref of refs) results.push(...(await this.probeSecret(subject.tenantId, ref)));
+    return results;
+  }
+
+  private async probe(dns: AppConfig['dns']): Promise<PreflightResult> {
     try {
-      switch (this.config.dns.provider) {
+      switch (dns.provider) {
         case 'embedded':
-          return [this.result(true, `DNS_PROVIDER=embedded: records go to the built-in DNS server, which is in-process (127.0.0.1:${this.config.dns.serverPort}); there is no external system to probe`)];
+          return this.result(true, `DNS_PROVIDER=embedded: records go to the built-in DNS server, which is in-process (127.0.0.1:${dns.serverPort}); there is no external system to probe`);
         case 'powerdns':
-          return [await this.probePowerDns()];
+          return await this.probePowerDns(dns);
         case 'hetzner':
-          return [await this.probeHetzner()];
+          return await this.probeHetzner(dns);
       }
     } catch (error) {
+      return this.result(false, (error as Error).message);
+    }
+  }
+
+  /** The provider probed with a tenant secret's credentials; a missing secret is the secret_ref check's to report. */
+  private async probeSecret(tenantId: string | undefined, ref: string): Promise<PreflightResult[]> {
+    if (!tenantId || !this.secrets) return [];
+    const dns = this.config.dns;
+    if (dns.provider === 'embedded') return [this.result(false, `secret '${ref}': DNS_PROVIDER=embedded takes no credentials; a DNS secret_ref needs DNS_PROVIDER=powerdns or hetzner`)];
+    try {
+      const credentials = dnsCredentialsOf(ref, await this.secrets.reveal(tenantId, ref));
+      const withSecret: AppConfig['dns'] = {
+        ...dns,
+        powerDns: { apiUrl: credentials.apiUrl ?? dns.powerDns.apiUrl, apiKey: credentials.token, serverId: credentials.serverId ?? dns.powerDns.serverId },
+        hetzner: { apiUrl: credentials.apiUrl ?? dns.hetzner.apiUrl, token: credentials.token },
+      };
+      const result = await this.probe(withSecret);
+      // The probe's messages name the variables; here the credential came from the secret.
+      return [{ ...result, detail: `secret '${ref}': ${result.detail.split(credentials.token).join('***')}` }];
+    } catch (error) {
+      if (error instanceof SecretNotFoundError) return [];
       return [this.result(false, (error as Error).message)];
     }
   }
 
   /** `GET /api/v1/servers/{id}` with X-API-Key: the server object on 200; 401 plain text for a wrong key. */
-  private async probePowerDns(): Promise<PreflightResult> {
-    const { apiUrl, apiKey, serverId } = this.config.dns.powerDns;
+  private async probePowerDns(dns: AppConfig['dns']): Promise<PreflightResult> {
+    const { apiUrl, apiKey, serverId } = dns.powerDns;
     if (!apiUrl || !apiKey) return this.missing('powerdns', { PDNS_API_URL: apiUrl, PDNS_API_KEY: apiKey });
     const where = redactUrl(apiUrl);
     const url = `${apiUrl.replace(/\/+$/, '')}/api/v1/servers/${encodeURIComponent(serverId)}`;
@@ -49,8 +83,8 @@ export class DnsProviderCheck implements PreflightCheck {
   }
 
   /** `GET /zones?per_page=1` with a Bearer token: `{zones, meta}` on 200, `{error: {code, message}}` otherwise. */
-  private async probeHetzner(): Promise<PreflightResult> {
-    const { apiUrl, token } = this.config.dns.hetzner;
+  private async probeHetzner(dns: AppConfig['dns']): Promise<PreflightResult> {
+    const { apiUrl, token } = dns.hetzner;
     if (!token) return this.missing('hetzner', { HETZNER_DNS_TOKEN: token });
     const where = redactUrl(apiUrl);
     const response = await httpProbe('the Hetzner Cloud API', `${apiUrl.replace(/\/+$/, '')}/zones?per_page=1`, { headers: { authorization: `Bearer ${token}`, accept: 'application/json' } }, this.config.preflight.timeoutMs);

@@ -1,4 +1,5 @@
 import { redactUrl } from '@bf/config';
+import { SsrfGuard, SsrfRefusedError } from '@bf/runtime';
 import { ProbeError } from './probe-errors';
 
 export interface ProbeResponse {
@@ -12,9 +13,10 @@ export interface ProbeResponse {
  * ProbeError that says what happened (timeout, connection refused, unknown
  * host) and where, with credentials stripped from the URL.
  */
-export async function httpProbe(system: string, url: string, init: RequestInit, timeoutMs: number): Promise<ProbeResponse> {
+export async function httpProbe(system: string, url: string, init: RequestInit, timeoutMs: number, guard?: SsrfGuard): Promise<ProbeResponse> {
   const where = redactUrl(url);
   const { target, headers } = withBasicAuth(url, init.headers);
+  if (guard) return guardedProbe(system, where, target, headers, init, timeoutMs, guard);
   try {
     const response = await fetch(target, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(timeoutMs) });
     return { status: response.status, body: await response.text() };
@@ -35,6 +37,24 @@ function withBasicAuth(url: string, given: RequestInit['headers']): { target: st
   parsed.username = '';
   parsed.password = '';
   return { target: parsed.toString(), headers };
+}
+
+/** Bound on a guarded probe's answer: a version or login answer is a few hundred bytes. */
+const PROBE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * A probe of a user-given address (an Odoo URL in a tenant secret): through the
+ * SSRF guard, which checks the resolved address and connects to that address only.
+ */
+async function guardedProbe(system: string, where: string, target: string, headers: Headers, init: RequestInit, timeoutMs: number, guard: SsrfGuard): Promise<ProbeResponse> {
+  try {
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const response = await guard.request(target, { method: init.method ?? 'GET', headers: Object.fromEntries(headers), body, timeoutMs, maxBytes: PROBE_MAX_BYTES });
+    return { status: response.status, body: response.body.toString('utf8') };
+  } catch (error) {
+    if (error instanceof SsrfRefusedError) throw new ProbeError(`${system} at ${where} is not contacted: ${error.message} (SSRF_ALLOW_CIDRS allows such ranges)`);
+    throw new ProbeError(`${system} did not answer at ${where}: ${(error as Error).message}`);
+  }
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {

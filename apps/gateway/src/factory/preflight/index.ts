@@ -8,12 +8,13 @@ import { PREFLIGHT_CHECKS } from './preflight-check';
 import { PreflightService } from './preflight.service';
 import { TemplatesCheck } from './templates.check';
 import { WebTargetCheck } from './web-target.check';
+import { SecretRefCheck } from '../../secrets/secret-ref.check';
 
 export * from './preflight-check';
 export * from './preflight.service';
 
 /** The checks, in the order their results are listed. */
-const CHECKS = [TemplatesCheck, LiveCapabilityCheck, DeployTargetCheck, WebTargetCheck, DiskSpaceCheck, DnsProviderCheck, OdooCheck];
+const CHECKS = [TemplatesCheck, LiveCapabilityCheck, DeployTargetCheck, WebTargetCheck, DiskSpaceCheck, DnsProviderCheck, OdooCheck, SecretRefCheck];
 
 /** Everything the gateway module needs to provide a PreflightService. */
 export const PREFLIGHT_PROVIDERS: Provider[] = [

@@ -23,6 +23,8 @@ export interface PreflightStep {
 /** What a preflight looks at: the plan about to run and its steps. */
 export interface PreflightSubject {
   planId: string;
+  /** Whose secrets the steps' secret_refs name; unset: no secret_ref can be resolved (reported as missing). */
+  tenantId?: string;
   dryRun: boolean;
   steps: readonly PreflightStep[];
 }
