@@ -25,6 +25,12 @@ WORKDIR /app
 # A 32 MB young generation: queue workers allocate many short-lived objects, and V8's small
 # default makes scavenges frequent enough to show up in p99 latency (see README, Operations).
 ENV NODE_ENV=production DATA_DIR=/app/var TEMPLATES_DIR=/app/templates NODE_OPTIONS=--max-semi-space-size=32
+# The plugin forge's build (php -l) and sandbox steps run Debian's PHP CLI, the sandbox under
+# prlimit (util-linux): without them both steps are skipped and no forge package can be published.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends php-cli util-linux \
+ && rm -rf /var/lib/apt/lists/*
+ENV FORGE_PHP_BIN=/usr/bin/php
 COPY --from=build --chown=node:node /app/package.json ./package.json
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist

@@ -2,7 +2,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * What the forge promises, enforced where every writer meets: a revoked package
- * stays revoked and unchanged (revocation is irreversible); a signed package's
+ * stays revoked and unchanged (revocation is irreversible); a failed package (its
+ * job failed or was cancelled) stays failed, never built, signed or published; a signed package's
  * ZIP and signature never change; publications (slug + version) and the
  * generation audit are write-once.
  */
@@ -20,6 +21,9 @@ export class ProtectForgeRecords1795831200031 implements MigrationInterface {
       END IF;
       IF OLD.status = 'revoked' THEN
         RAISE EXCEPTION 'plugin package % is revoked: revocation is irreversible', OLD.id;
+      END IF;
+      IF OLD.status = 'failed' AND NEW.status <> 'failed' THEN
+        RAISE EXCEPTION 'plugin package % is failed: it cannot become %', OLD.id, NEW.status;
       END IF;
       IF OLD.signature IS NOT NULL AND (NEW.archive IS DISTINCT FROM OLD.archive OR NEW.archive_sha256 IS DISTINCT FROM OLD.archive_sha256 OR NEW.signature IS DISTINCT FROM OLD.signature OR NEW.key_id IS DISTINCT FROM OLD.key_id) THEN
         RAISE EXCEPTION 'plugin package % is signed: its archive and signature cannot change', OLD.id;

@@ -3,6 +3,7 @@ import { IncomingHttpHeaders, request } from 'node:http';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
 import { ContactSubmissionSchema, parseWith } from '@bf/contracts';
+import { ApiKeys } from '@bf/tenancy';
 import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { authHeaders } from '../support/auth';
 import { startTestSystem } from '../support/system';
@@ -62,7 +63,7 @@ describe('hardening: rate limits, headers, CORS, body limits, strict schemas (ga
       expect((await call('GET', '/api/factory/templates', { from: '198.51.100.11' })).status).not.toBe(429);
     });
 
-    it('per API key: its requests count together from any address, by the public prefix (no database lookup)', async () => {
+    it('per API key: its requests count together from any address, by the key once it authenticated', async () => {
       const key = authHeaders(system, 'approver');
       // 12 per key, 10 per address: spread over addresses so only the key's limit can refuse.
       for (let i = 0; i < 12; i++) expect((await call('GET', '/api/factory/templates', { from: `203.0.113.${100 + i}`, headers: key })).status).not.toBe(429);
@@ -72,11 +73,34 @@ describe('hardening: rate limits, headers, CORS, body limits, strict schemas (ga
       expect(limited.body.message).toMatch(/too many requests from this API key/);
       // Another key from the same address is fine.
       expect((await call('GET', '/api/factory/templates', { from: '203.0.113.200', headers: authHeaders(system, 'viewer') })).status).not.toBe(429);
-      // A token with the same public prefix shares the bucket whatever its secret part (and is refused before any lookup).
+      // A made-up token with the same public prefix is not that key: it has its own (hashed) bucket, and is refused as invalid.
       const prefix = /^Bearer (bfk_[a-z0-9]{8})_/.exec(key.authorization ?? '')?.[1];
       expect(prefix).toBeDefined();
       const forged = await call('GET', '/api/factory/templates', { from: '203.0.113.201', headers: { authorization: `Bearer ${prefix}_${'x'.repeat(43)}` } });
-      expect(forged.status).toBe(429);
+      expect(forged.status).toBe(401);
+    });
+
+    it("fake tokens carrying a victim key's prefix never use up that key's budget", async () => {
+      // A key of its own: the suite's shared keys must keep their budgets for the tests that follow.
+      const issued = await system.gateway.get(ApiKeys).issue({ tenantId: system.runtime.config.tenancy.platformTenantId, name: 'rate-limit victim', role: 'viewer' });
+      const victim = { authorization: `Bearer ${issued.key}` };
+      const prefix = /^Bearer (bfk_[a-z0-9]{8})_/.exec(victim.authorization ?? '')?.[1];
+      expect(prefix).toBeDefined();
+      // 3 × the key limit of forged tokens, from addresses of their own (so the address limit does not stop the flood first).
+      for (let i = 0; i < 36; i++) {
+        const secret = `${i}`.padStart(43, 'z');
+        const forged = await call('GET', '/api/factory/templates', { from: `203.0.114.${i + 1}`, headers: { authorization: `Bearer ${prefix}_${secret}` } });
+        expect(forged.status).toBe(401);
+      }
+      // The same forged token over and over is limited by its own bucket, still not the victim's.
+      const repeated = { authorization: `Bearer ${prefix}_${'q'.repeat(43)}` };
+      const repeatedAnswers = [];
+      for (let i = 0; i < 13; i++) repeatedAnswers.push((await call('GET', '/api/factory/templates', { from: `203.0.115.${i + 1}`, headers: repeated })).status);
+      expect(repeatedAnswers.slice(0, 12).every((status) => status === 401)).toBe(true);
+      expect(repeatedAnswers[12]).toBe(429);
+      // The real key still has its whole budget.
+      for (let i = 0; i < 12; i++) expect((await call('GET', '/api/factory/templates', { from: `203.0.116.${i + 1}`, headers: victim })).status).toBe(200);
+      expect((await call('GET', '/api/factory/templates', { from: '203.0.116.200', headers: victim })).status).toBe(429);
     });
 
     it('key and tenant creation: a much smaller budget, however the path is spelled', async () => {

@@ -118,6 +118,9 @@ const ROUTES: Record<string, RouteRule> = {
     probe: (f) => ({ path: `/api/v1/sites/${f.domain}/contact-submissions` }),
     otherTenant: (f) => ({ path: `/api/v1/sites/${f.domain}/contact-submissions`, hidden: f.submissionId }),
   },
+  // Domain claims: another tenant neither sees nor releases the default tenant's domain.
+  'GET /api/v1/domains': { access: 'viewer', probe: () => ({ path: '/api/v1/domains' }), otherTenant: (f) => ({ path: '/api/v1/domains', hidden: f.domain }) },
+  'DELETE /api/v1/domains/:domain': { access: 'admin', probe: () => ({ path: '/api/v1/domains/never-claimed-matrix.example' }), otherTenant: (f) => ({ path: `/api/v1/domains/${f.domain}` }) },
   'GET /api/v1/dns/zones/:zone/records': { access: 'viewer', probe: (f) => ({ path: `/api/v1/dns/zones/${f.domain}/records` }), otherTenant: (f) => ({ path: `/api/v1/dns/zones/${f.domain}/records` }) },
 
   // Evidence signing keys: platform-wide. Reading is for any key; changing them for platform admins.

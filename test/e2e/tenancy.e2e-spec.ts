@@ -196,5 +196,19 @@ describe('tenants, API keys, roles and approvals', () => {
       const adminRetry = await call('PUT', '/admin/queues/api/queues/planner/retry/failed', basic(testKeys(system).byRole.admin));
       expect(adminRetry.status).toBe(200);
     });
+
+    it('is for the platform tenant only: another tenant\'s keys, admin included, see no board and take no action', async () => {
+      const other = testKeys(system).otherTenant;
+      for (const key of [other.adminKey, other.viewerKey]) {
+        for (const headers of [basic(key), bearer(key)]) {
+          const board = await call('GET', '/admin/queues/api/queues?activeQueue=&page=1&jobsPerPage=10', headers);
+          expect(board.status).toBe(403);
+          expect(board.raw).not.toMatch(/"queues"/);
+          expect((await call('GET', '/admin/queues', headers)).status).toBe(403);
+          expect((await call('PUT', '/admin/queues/api/queues/planner/clean/completed', headers)).status).toBe(403);
+        }
+      }
+      expect((await call('PUT', '/admin/queues/api/queues/planner/retry/failed', otherTenantHeaders(system, 'admin'))).status).toBe(403);
+    });
   });
 });

@@ -19,7 +19,7 @@ const APPS = ['gateway', ...WORKERS];
 /** The full stack of issue 9 (Odoo itself is `odoo-server`: `odoo` is the worker). */
 const FULL_STACK = ['redis', 'postgres', ...APPS, 'nginx', 'powerdns', 'prometheus', 'grafana', 'odoo-server', 'odoo-db'];
 
-type Service = { image?: string; profiles?: string[]; healthcheck?: { test: string[] }; environment?: Record<string, string>; volumes?: string[]; stop_grace_period?: string };
+type Service = { image?: string; ports?: unknown[]; expose?: unknown[]; profiles?: string[]; healthcheck?: { test: string[] }; environment?: Record<string, string>; volumes?: string[]; stop_grace_period?: string };
 const composeConfig = (args: string[]) => {
   const env = { ...process.env, POSTGRES_PASSWORD: 'x', PDNS_API_KEY: 'compose-check-key' };
   return load(execFileSync('docker-compose', [...args, 'config'], { cwd: root, env }).toString()) as { services: Record<string, Service> };
@@ -79,16 +79,25 @@ describe('docker-compose stack', () => {
     for (const name of ['odoo-server', 'odoo-db', 'odoo-addons-init']) expect({ name, profiles: services[name].profiles?.sort() }).toEqual({ name, profiles: ['full', 'odoo'] });
   });
 
+  withCompose('puts the gateway behind nginx only: port 8000 not published, TRUST_PROXY one hop (nginx)', () => {
+    const { services } = composeConfig(['--profile', 'full']);
+    // Published, a client could reach the gateway past nginx and pick its own X-Forwarded-For.
+    expect(services.gateway.ports ?? []).toEqual([]);
+    expect(services.gateway.environment).toMatchObject({ TRUST_PROXY: '1' });
+    expect(services.nginx.ports?.length).toBe(1);
+  });
+
   describe('deploy/nginx/default.conf (Debian nginx, private prefix)', () => {
     let dir: string;
     let nginx: ChildProcess | undefined;
     let gateway: Server;
     let port = 0;
     const seen: { host?: string; url?: string }[] = [];
-    const get = async (host: string, path: string) => {
+    const forwarded: { xff?: string | string[]; realIp?: string | string[] }[] = [];
+    const get = async (host: string, path: string, extraHeaders: Record<string, string> = {}) => {
       const { request } = await import('node:http');
       return new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port, path, headers: { host } }, (res) => {
+        const req = request({ host: '127.0.0.1', port, path, headers: { ...extraHeaders, host } }, (res) => {
           let body = '';
           res.on('data', (chunk) => (body += chunk));
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -108,6 +117,7 @@ describe('docker-compose stack', () => {
       // Stands in for the gateway upstream: records what nginx forwards.
       gateway = createServer((req, res) => {
         seen.push({ host: req.headers.host, url: req.url });
+        forwarded.push({ xff: req.headers['x-forwarded-for'], realIp: req.headers['x-real-ip'] });
         res.end('gateway');
       });
       await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve));
@@ -170,6 +180,18 @@ describe('docker-compose stack', () => {
       ]);
       // No path can be smuggled through the Host header.
       expect((await get('..', '/')).status).toBe(400);
+    });
+
+    withNginx("tells the gateway the client's address, never one the client wrote itself (X-Forwarded-For replaced, X-Real-IP)", async () => {
+      forwarded.length = 0;
+      expect((await get('localhost', '/api/v1/runs', { 'x-forwarded-for': '203.0.113.66', 'x-real-ip': '203.0.113.67' })).body).toBe('gateway');
+      expect((await get('acme-site.example', '/missing.html', { 'x-forwarded-for': '203.0.113.66, 198.51.100.1' })).body).toBe('gateway');
+      expect((await get('localhost', '/health/ready')).body).toBe('gateway');
+      expect(forwarded).toEqual([
+        { xff: '127.0.0.1', realIp: '127.0.0.1' },
+        { xff: '127.0.0.1', realIp: '127.0.0.1' },
+        { xff: '127.0.0.1', realIp: '127.0.0.1' },
+      ]);
     });
   });
 });

@@ -53,6 +53,15 @@ describe('deploy files', () => {
     expect(/^  odoo:\n((?:    .*\n)*)/m.exec(defaults)?.[1]).toMatch(/ODOO_URL: ''/);
   });
 
+  it("the runtime image installs php-cli and prlimit for the plugin forge's build and sandbox steps", () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.search(/^FROM .* AS runtime$/m));
+    expect(runtime).toMatch(/^FROM /);
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends [^\n]*\bphp-cli\b/);
+    expect(runtime).toMatch(/apt-get install [^\n]*\butil-linux\b/);
+    expect(runtime).toMatch(/^ENV FORGE_PHP_BIN=\/usr\/bin\/php$/m);
+  });
+
   withTool('promtool')('deploy/prometheus/prometheus.yml passes promtool', () => {
     const out = execFileSync('promtool', ['check', 'config', join(root, 'deploy/prometheus/prometheus.yml')]).toString();
     expect(out).toMatch(/SUCCESS/);

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { createRedis } from '@bf/queue';
-import { apiKeyBucket, WindowLimiter } from '../../apps/gateway/src/http/rate-limit';
+import { tokenBucket, WindowLimiter } from '../../apps/gateway/src/http/rate-limit';
 import { currentTestEnv } from '../support/test-env';
 
 /**
@@ -57,16 +57,20 @@ describe('WindowLimiter (rate-limiter-flexible over the runtime ioredis connecti
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('buckets a Bearer token by its public prefix, anything else by a hash (no token text kept)', () => {
+  it('buckets a Bearer token by a hash of the whole token, never by its unverified prefix (no token text kept)', () => {
     const secretA = `bfk_abcd1234_${'A'.repeat(43)}`;
     const secretB = `bfk_abcd1234_${'B'.repeat(43)}`;
-    expect(apiKeyBucket(`Bearer ${secretA}`)).toBe('p:bfk_abcd1234');
-    expect(apiKeyBucket(`bearer ${secretB}`)).toBe('p:bfk_abcd1234');
-    const odd = apiKeyBucket('Bearer not-a-key-format');
-    expect(odd).toMatch(/^h:[0-9a-f]{32}$/);
+    const bucketA = tokenBucket(`Bearer ${secretA}`);
+    expect(bucketA).toMatch(/^t:[0-9a-f]{32}$/);
+    expect(tokenBucket(`bearer ${secretA}`)).toBe(bucketA);
+    // Same prefix, another secret: another bucket (a forged token cannot spend the real key's).
+    expect(tokenBucket(`Bearer ${secretB}`)).not.toBe(bucketA);
+    expect(bucketA).not.toContain('abcd1234');
+    const odd = tokenBucket('Bearer not-a-key-format');
+    expect(odd).toMatch(/^t:[0-9a-f]{32}$/);
     expect(odd).not.toContain('not-a-key');
-    expect(apiKeyBucket('Bearer other-token')).not.toBe(odd);
-    expect(apiKeyBucket(undefined)).toBeNull();
-    expect(apiKeyBucket('Basic dXNlcjpwYXNz')).toBeNull();
+    expect(tokenBucket('Bearer other-token')).not.toBe(odd);
+    expect(tokenBucket(undefined)).toBeNull();
+    expect(tokenBucket('Basic dXNlcjpwYXNz')).toBeNull();
   });
 });

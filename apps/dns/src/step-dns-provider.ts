@@ -48,12 +48,13 @@ export class StepDnsProviders {
   private async fromSecret(tenantId: string, name: string, configured: StepDnsProvider): Promise<StepDnsProvider> {
     try {
       const credentials = dnsCredentialsOf(name, await this.secrets.reveal(tenantId, name));
-      // An API URL in a secret is tenant input, unlike the configured one: it must pass the SSRF guard.
+      // An API URL in a secret is tenant input, unlike the configured one: it must pass the SSRF guard,
+      // here (a clear permanent failure) and on every request the provider then sends (no redirects, pinned address).
       if (credentials.apiUrl) await this.ssrf.check(credentials.apiUrl);
       const key = `${tenantId}/${name}/${createHash('sha256').update(JSON.stringify(credentials)).digest('hex')}`;
       let provider = this.fromSecrets.get(key);
       if (!provider) {
-        provider = createDnsProviderWith(this.config, this.dataSource, credentials);
+        provider = createDnsProviderWith(this.config, this.dataSource, credentials, this.ssrf);
         for (const old of [...this.fromSecrets.keys()].filter((cached) => cached.startsWith(`${tenantId}/${name}/`))) this.fromSecrets.delete(old);
         this.fromSecrets.set(key, provider);
       }

@@ -27,6 +27,8 @@ import { QueueEventsRegistry } from './queue-events.registry';
 import { ContactController } from './sites/contact.controller';
 import { DeployedSites } from './sites/deployed-sites';
 import { DnsZonesController } from './dns/dns-zones.controller';
+import { DomainClaims } from './domains/domain-claims';
+import { DomainsController } from './domains/domains.controller';
 import { FORGE_CONTROLLERS, FORGE_PROVIDERS } from './forge';
 import { KeysController } from './keys/keys.controller';
 import { KeysService } from './keys/keys.service';
@@ -61,8 +63,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime), OpsModule],
-      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OrchestratorProcessor, ContactController, DnsZonesController, KeysController, ...TENANCY_CONTROLLERS, CreditsController, RunsController, ...SECRETS_CONTROLLERS, OnboardingController, ...FORGE_CONTROLLERS],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService, ...TENANCY_PROVIDERS, CreditsService, RunHistoryService, ...SECRETS_PROVIDERS, ...FORGE_PROVIDERS],
+      controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OrchestratorProcessor, ContactController, DnsZonesController, DomainsController, KeysController, ...TENANCY_CONTROLLERS, CreditsController, RunsController, ...SECRETS_CONTROLLERS, OnboardingController, ...FORGE_CONTROLLERS],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, DomainClaims, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService, ...TENANCY_PROVIDERS, CreditsService, RunHistoryService, ...SECRETS_PROVIDERS, ...FORGE_PROVIDERS],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource } from 'typeorm';
 import { DnsProvider, DnsProviderError, DnsProviderName, DnsZone, RecordSet } from './dns-provider';
+import { GuardedHttp, guardedFetch, ProviderFetch } from './guarded-fetch';
 import { EmbeddedDnsProvider } from './embedded/embedded-dns.provider';
 import { HetznerCloudDnsProvider } from './hetzner/hetzner-cloud.provider';
 import { MeasuredDnsProvider } from './measured-dns.provider';
@@ -67,11 +68,11 @@ class UnconfiguredDnsProvider implements DnsProvider {
  * their values), so a worker refuses to do DNS work with a clear reason instead
  * of failing on the first call.
  */
-export function createDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvider {
-  return new MeasuredDnsProvider(buildDnsProvider(config, dataSource));
+export function createDnsProvider(config: AppConfig, dataSource: DataSource, fetch?: ProviderFetch): DnsProvider {
+  return new MeasuredDnsProvider(buildDnsProvider(config, dataSource, fetch));
 }
 
-function buildDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvider {
+function buildDnsProvider(config: AppConfig, dataSource: DataSource, fetch?: ProviderFetch): DnsProvider {
   const dns = config.dns;
   const timeoutMs = Math.max(config.preflight.timeoutMs, 5000);
   switch (dns.provider) {
@@ -81,13 +82,14 @@ function buildDnsProvider(config: AppConfig, dataSource: DataSource): DnsProvide
     case 'powerdns': {
       const { apiUrl, apiKey, serverId } = dns.powerDns;
       if (!apiUrl || !apiKey) throw new DnsProviderConfigError(`DNS_PROVIDER=powerdns needs ${[!apiUrl && 'PDNS_API_URL', !apiKey && 'PDNS_API_KEY'].filter(Boolean).join(' and ')}`);
-      const address = dns.powerDnsAddress ?? { host: new URL(apiUrl).hostname, port: 53 };
-      return new PowerDnsProvider({ apiUrl, apiKey, serverId, dnsHost: address.host, dnsPort: address.port, timeoutMs });
+      // Verification asks the API host's port 53 unless configured; not a host from a tenant's secret (the guard covers HTTP only).
+      const address = dns.powerDnsAddress ?? (fetch ? null : { host: new URL(apiUrl).hostname, port: 53 });
+      return new PowerDnsProvider({ apiUrl, apiKey, serverId, dnsHost: address?.host, dnsPort: address?.port, timeoutMs, fetch });
     }
     case 'hetzner': {
       const { apiUrl, token } = dns.hetzner;
       if (!token) throw new DnsProviderConfigError('DNS_PROVIDER=hetzner needs HETZNER_DNS_TOKEN');
-      return new HetznerCloudDnsProvider({ apiUrl, token, timeoutMs, verifyServer: dns.verify.server });
+      return new HetznerCloudDnsProvider({ apiUrl, token, timeoutMs, verifyServer: dns.verify.server, fetch });
     }
   }
 }
@@ -105,16 +107,20 @@ export interface DnsProviderCredentials {
 /**
  * The configured kind of provider (DNS_PROVIDER) with a tenant's own credentials.
  * The embedded server takes none, so a secret_ref there is a configuration mistake, said as such.
+ * An api_url from the secret is tenant input: with `guard` given, every request
+ * to it goes through the SSRF guard (judged and pinned address, no redirects).
+ * Without an api_url the configured (operator's) URL is used, unguarded.
  */
-export function createDnsProviderWith(config: AppConfig, dataSource: DataSource, credentials: DnsProviderCredentials): DnsProvider {
+export function createDnsProviderWith(config: AppConfig, dataSource: DataSource, credentials: DnsProviderCredentials, guard?: GuardedHttp): DnsProvider {
   const dns = config.dns;
+  const fetch = credentials.apiUrl && guard ? guardedFetch(guard, Math.max(config.preflight.timeoutMs, 5000)) : undefined;
   switch (dns.provider) {
     case 'embedded':
       throw new DnsProviderConfigError('DNS_PROVIDER=embedded takes no credentials: a DNS secret_ref needs DNS_PROVIDER=powerdns or hetzner');
     case 'powerdns':
-      return createDnsProvider({ ...config, dns: { ...dns, powerDns: { apiUrl: credentials.apiUrl ?? dns.powerDns.apiUrl, apiKey: credentials.token, serverId: credentials.serverId ?? dns.powerDns.serverId } } }, dataSource);
+      return createDnsProvider({ ...config, dns: { ...dns, powerDns: { apiUrl: credentials.apiUrl ?? dns.powerDns.apiUrl, apiKey: credentials.token, serverId: credentials.serverId ?? dns.powerDns.serverId } } }, dataSource, fetch);
     case 'hetzner':
-      return createDnsProvider({ ...config, dns: { ...dns, hetzner: { apiUrl: credentials.apiUrl ?? dns.hetzner.apiUrl, token: credentials.token } } }, dataSource);
+      return createDnsProvider({ ...config, dns: { ...dns, hetzner: { apiUrl: credentials.apiUrl ?? dns.hetzner.apiUrl, token: credentials.token } } }, dataSource, fetch);
   }
 }
 

@@ -4,5 +4,6 @@ export * from './record-plan';
 export * from './dns-provider.factory';
 export * from './measured-dns.provider';
 export * from './dns-client';
+export * from './guarded-fetch';
 export * from './embedded/wire-values';
 export * from './embedded/embedded-dns.provider';

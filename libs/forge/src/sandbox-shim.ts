@@ -20,6 +20,13 @@ namespace Automattic\WooCommerce\Utilities {
 }
 
 namespace {
+	// The sandbox disables error_log (its mail mode would run sendmail through a shell): this one only writes to stderr.
+	if ( ! function_exists( 'error_log' ) ) {
+		function error_log( $message, $message_type = 0, $destination = null, $additional_headers = null ) {
+			fwrite( STDERR, 'error_log: ' . $message . "\n" );
+			return true;
+		}
+	}
 	define( 'ABSPATH', __DIR__ . '/wordpress/' );
 	define( 'WPINC', 'wp-includes' );
 	$GLOBALS['__forge'] = array( 'actions' => array(), 'filters' => array(), 'shortcodes' => array(), 'activation' => array(), 'options' => array(), 'pages' => array() );

@@ -14,9 +14,16 @@ export interface SandboxLimits {
 
 export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = { cpuSeconds: 5, memoryMb: 64, wallClockMs: 15_000 };
 
-/** Everything that could reach the network, start a process or loosen the limits. */
-const DISABLED_FUNCTIONS = [
-  'exec', 'shell_exec', 'system', 'passthru', 'proc_open', 'popen', 'pcntl_exec', 'pcntl_fork', 'dl', 'putenv', 'mail', 'set_time_limit', 'ini_set', 'ini_alter',
+/**
+ * Everything that could reach the network, start a process or loosen the limits.
+ * error_log is among them because error_log($m, 1, …) mails through sendmail_path
+ * (a shell) even with mail() disabled; the shim defines a harmless error_log in its
+ * place (PHP 8 lets a disabled function be redefined), so plugins that log still load.
+ */
+export const DISABLED_FUNCTIONS = [
+  'exec', 'shell_exec', 'system', 'passthru', 'proc_open', 'proc_close', 'proc_get_status', 'proc_terminate', 'proc_nice', 'popen',
+  'pcntl_exec', 'pcntl_fork', 'pcntl_rfork', 'pcntl_unshare', 'pcntl_signal', 'pcntl_alarm', 'pcntl_async_signals',
+  'dl', 'putenv', 'mail', 'mb_send_mail', 'error_log', 'set_time_limit', 'ini_set', 'ini_alter',
   'curl_init', 'curl_exec', 'curl_multi_exec', 'fsockopen', 'pfsockopen', 'stream_socket_client', 'stream_socket_server', 'socket_create', 'socket_connect',
   'gethostbyname', 'dns_get_record', 'symlink', 'link',
 ];
@@ -34,7 +41,8 @@ export interface SandboxReport {
 /**
  * Loads the plugin's main file under php in a child process: no php.ini (-n,
  * so no socket/curl extensions are even loaded), network and process functions
- * disabled, allow_url_fopen off, open_basedir fenced to a throwaway directory
+ * disabled (error_log too: its mail mode runs sendmail through a shell), sendmail_path
+ * pointed at nothing useful, allow_url_fopen off, open_basedir fenced to a throwaway directory
  * that is also its cwd, memory_limit and max_execution_time set, and with
  * prlimit (when installed) hard CPU-time, address-space, file-size and
  * open-file limits, plus a wall-clock kill. A fatal error, a non-zero exit or a
@@ -54,6 +62,10 @@ export async function sandboxPlugin(plugin: GeneratedPlugin, phpBin: string, php
       '-d', `memory_limit=${limits.memoryMb}M`,
       '-d', `max_execution_time=${limits.cpuSeconds}`,
       '-d', `disable_functions=${DISABLED_FUNCTIONS.join(',')}`,
+      // Defence in depth behind the disabled error_log/mail: nothing to run, nothing logged about mail.
+      '-d', 'sendmail_path=/bin/false',
+      '-d', 'mail.add_x_header=0',
+      '-d', 'mail.log=',
       '-d', 'allow_url_fopen=0',
       '-d', 'allow_url_include=0',
       '-d', `open_basedir=${workspace}`,

@@ -69,8 +69,17 @@ export class ForgeJobStore {
     await this.dataSource.query('UPDATE forge_runs SET logs = logs || $2 WHERE id = $1', [runId, `${new Date().toISOString()} ${line}\n`]);
   }
 
-  async finishRun(runId: string, status: 'success' | 'failed' | 'skipped' | 'cancelled', durationMs: number, artifacts: Record<string, unknown>, error?: string): Promise<void> {
-    await this.dataSource.query('UPDATE forge_runs SET status = $2, duration_ms = $3, artifacts = $4, error = $5, finished_at = now() WHERE id = $1', [runId, status, durationMs, JSON.stringify(artifacts), error ?? null]);
+  /**
+   * Ends this attempt's run; false when the row no longer belongs to it (a later
+   * attempt restarted it, or it already ended): an orphaned attempt, one the runner
+   * or the queue gave up on, then records nothing and must not go on.
+   */
+  async finishRun(runId: string, attempt: number, status: 'success' | 'failed' | 'skipped' | 'cancelled', durationMs: number, artifacts: Record<string, unknown>, error?: string): Promise<boolean> {
+    const rows = updatedRows(await this.dataSource.query(
+      `UPDATE forge_runs SET status = $3, duration_ms = $4, artifacts = $5, error = $6, finished_at = now() WHERE id = $1 AND attempt = $2 AND status = 'running' RETURNING id`,
+      [runId, attempt, status, durationMs, JSON.stringify(artifacts), error ?? null],
+    ));
+    return rows.length > 0;
   }
 
   /** A run row for a step that never started because the job was cancelled first (so the log says why). */
@@ -91,7 +100,7 @@ export class ForgeJobStore {
     return rows[0]?.duration_ms;
   }
 
-  /** queued|running → failed with the step and its reason; the package (if any) is marked failed too. */
+  /** queued|running → failed with the step and its reason; the package (if any, and not published) is marked failed too. */
   async fail(jobId: string, step: ForgeStep, reason: string): Promise<number | undefined> {
     return this.dataSource.transaction(async (tx) => {
       const rows = updatedRows<{ duration_ms: number; plugin_package_id: string | null }>(await tx.query(
@@ -100,7 +109,7 @@ export class ForgeJobStore {
           WHERE id = $1 AND status IN ('queued', 'running') RETURNING duration_ms, plugin_package_id`,
         [jobId, step, `${step}: ${reason}`.slice(0, 4000)],
       ));
-      if (rows[0]?.plugin_package_id) await tx.query(`UPDATE plugin_packages SET status = 'failed' WHERE id = $1 AND status IN ('draft', 'built')`, [rows[0].plugin_package_id]);
+      if (rows[0]?.plugin_package_id) await tx.query(`UPDATE plugin_packages SET status = 'failed' WHERE id = $1 AND status IN ('draft', 'built', 'signed')`, [rows[0].plugin_package_id]);
       return rows[0]?.duration_ms;
     });
   }

@@ -1,5 +1,5 @@
 import { sign } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { canonicalJson, DsseEnvelope, IN_TOTO_PAYLOAD_TYPE, pae, sha256Hex } from '@bf/contracts';
 import {
   buildPlugin,
@@ -28,6 +28,18 @@ import { ForgeJobRow } from './forge-job.store';
 export interface StepContext {
   job: ForgeJobRow;
   log(line: string): Promise<void>;
+  /** Called just before a step commits what ends up on the package (tests hold a step there; see forge-step.gate.ts). */
+  checkpoint(): Promise<void>;
+}
+
+/**
+ * The job stopped running (cancelled, or failed by the runner) before the step
+ * could commit its result: the step's work is discarded, not an error of the step.
+ */
+export class ForgeJobNotRunningError extends Error {
+  constructor(readonly jobId: string, readonly status: string) {
+    super(`forge job ${jobId} is ${status}: the step's result is discarded`);
+  }
 }
 
 /** What a step reports: `skipped` (php absent) is not a failure, but keeps the package from publication. */
@@ -108,6 +120,19 @@ export class ForgeSteps {
     if (!rows[0]) throw new Error(`forge job ${job.id} has no generation record`);
     if (rows[0].output_sha256 !== plugin.outputSha256) throw new ForgeStepFailure(`template ${job.template} changed since generation (output ${plugin.outputSha256}, generated ${rows[0].output_sha256}); retry the job`);
     return plugin;
+  }
+
+  /**
+   * Runs `work` in one transaction holding the job row (FOR UPDATE) while the job
+   * is `running`: a cancellation (which updates that row) waits for it or wins
+   * before it, so a package is never built or signed for a job that has stopped.
+   */
+  private whileRunning<T>(jobId: string, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(async (tx) => {
+      const [row]: { status: string }[] = await tx.query('SELECT status FROM forge_jobs WHERE id = $1 FOR UPDATE', [jobId]);
+      if (row?.status !== 'running') throw new ForgeJobNotRunningError(jobId, row?.status ?? 'missing');
+      return work(tx);
+    });
   }
 
   private packageId(job: ForgeJobRow): string {
@@ -194,21 +219,25 @@ export class ForgeSteps {
     return { status: report.status === 'passed' ? 'success' : 'skipped', artifacts: { ...report } };
   }
 
-  private async package({ job, log }: StepContext): Promise<StepOutcome> {
+  private async package({ job, log, checkpoint }: StepContext): Promise<StepOutcome> {
     const plugin = await this.regenerate(job);
     const packageId = this.packageId(job);
     const archive = await packagePlugin(plugin.slug, plugin.version, plugin.files);
+    await checkpoint();
     // Once signed, the archive is fixed (a trigger enforces it): a redelivered package step leaves it alone.
-    await this.dataSource.query(
-      `UPDATE plugin_packages SET archive = $2, archive_sha256 = $3, archive_name = $4, size_bytes = $5, status = 'built' WHERE id = $1 AND signature IS NULL`,
-      [packageId, archive.bytes, archive.sha256, archive.fileName, archive.bytes.length],
+    // Only a draft or built package of a running job: a failed one (its job cancelled or failed) stays failed.
+    await this.whileRunning(job.id, (tx) =>
+      tx.query(
+        `UPDATE plugin_packages SET archive = $2, archive_sha256 = $3, archive_name = $4, size_bytes = $5, status = 'built' WHERE id = $1 AND signature IS NULL AND status IN ('draft', 'built')`,
+        [packageId, archive.bytes, archive.sha256, archive.fileName, archive.bytes.length],
+      ),
     );
     await log(`packaged ${archive.fileName}: ${archive.bytes.length} bytes, sha256 ${archive.sha256}`);
     return { status: 'success', artifacts: { file: archive.fileName, sha256: archive.sha256, bytes: archive.bytes.length } };
   }
 
   /** The same keys and format as evidence packs: a DSSE envelope over an in-toto statement whose subject is the ZIP. */
-  private async sign({ job, log }: StepContext): Promise<StepOutcome> {
+  private async sign({ job, log, checkpoint }: StepContext): Promise<StepOutcome> {
     const packageId = this.packageId(job);
     const [pkg]: PackageRow[] = await this.dataSource.query(
       'SELECT id, cms, slug, version, template, template_version, archive, archive_name, archive_sha256, signature, key_id FROM plugin_packages WHERE id = $1',
@@ -241,16 +270,26 @@ export class ForgeSteps {
       const key = await this.keys.active();
       const sig = sign(null, pae(IN_TOTO_PAYLOAD_TYPE, body), key.privateKey);
       const envelope: DsseEnvelope = { payload: body.toString('base64'), payloadType: IN_TOTO_PAYLOAD_TYPE, signatures: [{ keyid: key.keyId, sig: sig.toString('base64') }] };
-      const updated = updatedRows(await this.dataSource.query(
-        `UPDATE plugin_packages SET signature = $2, key_id = $3, statement_sha256 = $4, signed_at = now(), status = 'signed' WHERE id = $1 AND signature IS NULL RETURNING id`,
-        [packageId, JSON.stringify(envelope), key.keyId, sha256Hex(body)],
-      ));
+      await checkpoint();
+      // Signed only while the job runs and the package is built: never a cancelled or failed job's package.
+      const updated = await this.whileRunning(job.id, async (tx) =>
+        updatedRows(await tx.query(
+          `UPDATE plugin_packages SET signature = $2, key_id = $3, statement_sha256 = $4, signed_at = now(), status = 'signed' WHERE id = $1 AND signature IS NULL AND status = 'built' RETURNING id`,
+          [packageId, JSON.stringify(envelope), key.keyId, sha256Hex(body)],
+        )),
+      );
+      if (!updated.length) {
+        const [now]: { status: string; key_id: string | null }[] = await this.dataSource.query('SELECT status, key_id FROM plugin_packages WHERE id = $1', [packageId]);
+        if (now?.status !== 'signed') throw new ForgeStepFailure(`package ${packageId} is ${now?.status ?? 'missing'}: only a built package can be signed`);
+        await log(`already signed with key ${now.key_id}`);
+        return { status: 'success', artifacts: { key_id: now.key_id, already_signed: true } };
+      }
       forgeSignatures.inc({ outcome: 'success' });
       if (updated.length) forgePackagesTotal.inc({ cms: pkg.cms });
       await log(`signed ${pkg.archive_name} (DSSE, in-toto statement sha256 ${sha256Hex(body)}) with key ${key.keyId}`);
       return { status: 'success', artifacts: { key_id: key.keyId, statement_sha256: sha256Hex(body), payload_type: IN_TOTO_PAYLOAD_TYPE } };
     } catch (error) {
-      forgeSignatures.inc({ outcome: 'failed' });
+      if (!(error instanceof ForgeJobNotRunningError)) forgeSignatures.inc({ outcome: 'failed' });
       throw error;
     }
   }

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { AuditEventTypeSchema, AuditSeveritySchema } from '@bf/contracts';
 import { AuditPage, queryAuditEvents } from '@bf/persistence';
+import { queryDate, sequenceCursor } from '../http/query-params';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
 import { RequireRole } from '../http/auth.decorators';
@@ -13,9 +14,9 @@ const AuditQuerySchema = z
     plan_id: z.string().max(100).optional(),
     run_id: z.string().max(100).optional(),
     severity: AuditSeveritySchema.optional(),
-    since: z.coerce.date().optional(),
-    until: z.coerce.date().optional(),
-    cursor: z.string().regex(/^\d{1,19}$/, 'must be the next_cursor of a previous page').optional(),
+    since: queryDate().optional(),
+    until: queryDate().optional(),
+    cursor: sequenceCursor().optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
   .strict();

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { CREDIT_PRICES } from '@bf/contracts';
 import { CreditTransaction, CreditTransactionPage } from '@bf/persistence';
+import { sequenceCursor } from '../http/query-params';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
 import { RequirePlatformAdmin, RequireRole } from '../http/auth.decorators';
@@ -9,7 +10,7 @@ import { CreditsService } from './credits.service';
 
 const TransactionsQuerySchema = z
   .object({
-    cursor: z.string().regex(/^\d{1,19}$/, 'must be the next_cursor of a previous page').optional(),
+    cursor: sequenceCursor().optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
   })
   .strict();

@@ -1,11 +1,11 @@
 import { Controller, Get, HttpException, HttpStatus, Inject, Param } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { canonicalName, DNS_PROVIDER, DnsProvider, DnsProviderError, dnsSecrets, redactSecrets } from '@bf/dns';
 import { validated } from '../http/validate';
 import { RequireRole } from '../http/auth.decorators';
 import { requestTenant } from '../http/tenant';
+import { DomainClaims } from '../domains/domain-claims';
 
 const ZoneNameSchema = z
   .string()
@@ -15,8 +15,10 @@ const ZoneNameSchema = z
 /**
  * For operators: what a zone holds at the configured DNS provider, read through
  * the same interface the dns worker writes with. The provider is shared by every
- * tenant, so a tenant sees only zones of domains its own plans configure (the
- * platform tenant sees every zone); any other zone answers 404 like a missing one.
+ * tenant, so a tenant sees only zones of domains it claims (domain_claims: the
+ * first tenant to plan a domain), and only while no other tenant claims a name
+ * in the zone (the platform tenant sees every zone); any other zone answers 404
+ * like a missing one.
  */
 @Controller('api/v1/dns/zones')
 export class DnsZonesController {
@@ -25,7 +27,7 @@ export class DnsZonesController {
   constructor(
     @Inject(DNS_PROVIDER) private readonly provider: DnsProvider,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly dataSource: DataSource,
+    private readonly claims: DomainClaims,
   ) {
     this.secrets = dnsSecrets(config);
   }
@@ -51,16 +53,9 @@ export class DnsZonesController {
     }
   }
 
-  /** Whether one of the tenant's plans configures DNS for this zone or a name below it. */
-  private async tenantManages(tenantId: string, zoneName: string): Promise<boolean> {
-    if (tenantId === this.config.tenancy.platformTenantId) return true;
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM plan_steps
-        WHERE tenant_id = $1 AND action = 'dns.configure'
-          AND (lower(parameters->>'domain') = $2 OR right(lower(parameters->>'domain'), length($2) + 1) = '.' || $2)
-        LIMIT 1`,
-      [tenantId, zoneName],
-    );
-    return rows.length > 0;
+  /** Whether the tenant owns the zone by its domain claims (the platform tenant sees every zone). */
+  private tenantManages(tenantId: string, zoneName: string): Promise<boolean> {
+    if (tenantId === this.config.tenancy.platformTenantId) return Promise.resolve(true);
+    return this.claims.ownsZone(tenantId, zoneName);
   }
 }

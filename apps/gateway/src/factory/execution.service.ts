@@ -9,6 +9,7 @@ import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
 import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
 import { StepMode, StepModePolicy } from './step-modes';
 import { CreditsService } from '../credits/credits.service';
+import { DomainClaims, domainsOfSteps } from '../domains/domain-claims';
 
 export interface ExecutionStarted {
   plan_id: string;
@@ -46,6 +47,7 @@ export class ExecutionService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly modes: StepModePolicy,
     private readonly credits: CreditsService,
+    private readonly claims: DomainClaims,
   ) {}
 
   async start(tenantId: string, planId: string, options: StartOptions = {}): Promise<ExecutionStarted> {
@@ -63,6 +65,8 @@ export class ExecutionService {
       await this.assertReviewed(manager, plan);
       const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
       await this.assertDomainFree(manager, plan, steps);
+      // Again under the locks, and claimed for this tenant if nobody holds it (a plan from before it was released).
+      await this.claims.claim(tenantId, domainsOfSteps(steps), { planId }, manager);
       // After the 404/409 checks, so a running or changed plan still answers as it always did.
       if (!preflight.passed) throw preflightFailed(preflight, !dryRunUnavailable && !plan.dryRun);
       // Decided again on the locked rows (cheap and deterministic), so the modes match the steps recorded.
@@ -135,6 +139,8 @@ export class ExecutionService {
       throw new ServiceUnavailableException('live execution is blocked: the system is in SAFE_MODE; planning and dry runs keep working');
     }
     const steps = await this.dataSource.getRepository(PlanStepEntity).find({ where: { planId, tenantId }, order: { sequence: 'ASC' } });
+    // Another tenant's domain is refused before the preflight probes its DNS zone (a plan may predate the other tenant's claim).
+    await this.claims.assertNotTaken(tenantId, domainsOfSteps(steps));
     // Only the opt-in asks whether a step's Odoo secret resolves; the same answer decides the modes in the transaction, so the preflight and the run agree.
     const odooSecrets = dryRunUnavailable && !plan.dryRun ? await this.modes.odooSecretsOf(tenantId, steps) : undefined;
     const modes = this.modes.modesOf({ planDryRun: plan.dryRun, source: plan.source, dryRunUnavailable, odooSecrets }, steps);

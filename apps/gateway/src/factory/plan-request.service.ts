@@ -6,6 +6,7 @@ import { BriefingEntity } from '@bf/persistence';
 import { JobProducer } from '@bf/queue';
 import { currentPrincipal } from '../http/principal';
 import { QueueEventsRegistry } from '../queue-events.registry';
+import { DomainClaims } from '../domains/domain-claims';
 
 export type PlanRequestOutcome = { state: 'planned'; planId: string } | { state: 'planning'; briefingId: string };
 
@@ -21,15 +22,21 @@ export class PlanRequestService {
     private readonly producer: JobProducer,
     private readonly events: QueueEventsRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly claims: DomainClaims,
   ) {}
 
   async request(tenantId: string, briefing: Briefing): Promise<PlanRequestOutcome> {
     const briefingId = newId('brief');
+    // The site's domain is claimed before anything is stored: another tenant's domain is refused here (409), not after planning.
+    const domains = briefing.website_config ? [briefing.website_config.domain] : [];
+    await this.claims.claim(tenantId, domains, { keyId: currentPrincipal()?.keyId ?? null });
     // The submitting key becomes the plan's creator (a trigger copies it), which may then never approve it.
     await this.dataSource.getRepository(BriefingEntity).insert({ id: briefingId, tenantId, businessName: briefing.business_name, content: briefing as never, createdByKeyId: currentPrincipal()?.keyId ?? null });
     await this.events.forQueue('planner'); // listening before the job exists, so its completion cannot be missed
     const job = await this.producer.enqueue('planner', 'plan.build', { tenantId, briefingId }, { jobId: `plan.${briefingId}` });
     const outcome = await this.events.waitFor<JobResult<'planner', 'plan.build'>>('planner', job, this.config.planner.waitMs);
-    return outcome.finished ? { state: 'planned', planId: outcome.result.planId } : { state: 'planning', briefingId };
+    if (!outcome.finished) return { state: 'planning', briefingId };
+    await this.claims.recordPlan(tenantId, domains, outcome.result.planId);
+    return { state: 'planned', planId: outcome.result.planId };
   }
 }

@@ -6,6 +6,7 @@ import { forgeApprovalDuration } from '@bf/observability';
 import { AuditLog } from '@bf/persistence';
 import { actorMetadata, ForgeActor } from './forge-actor';
 import { ForgePackagesService } from './forge-packages.service';
+import { keysShareLineage } from '../tenancy/key-lineage';
 
 const APPROVAL_ID = /^fappr_[0-9a-f]{12}$/;
 
@@ -40,6 +41,8 @@ export class ForgeApprovalsService {
   async request(actor: ForgeActor, packageId: string, note: string | undefined) {
     const pkg = await this.packages.package(actor.tenantId, packageId);
     if (pkg.status !== 'signed' && pkg.status !== 'published') throw new ConflictException(`plugin package ${pkg.id} is ${pkg.status}: only a signed package can be submitted for approval`);
+    const [owner]: { status: string }[] = await this.dataSource.query('SELECT status FROM forge_jobs WHERE id = $1 AND tenant_id = $2', [pkg.job_id, actor.tenantId]);
+    if (owner?.status !== 'success') throw new ConflictException(`plugin package ${pkg.id}'s forge job ${pkg.job_id} is ${owner?.status ?? 'missing'}: only the package of a successful job can be submitted for approval`);
     const inserted: RequestRow[] = await this.dataSource.transaction(async (tx) => {
       const rows: RequestRow[] = await tx.query(
         `INSERT INTO forge_approval_requests (id, tenant_id, plugin_package_id, requested_by, note, required_approvals, status)
@@ -71,6 +74,12 @@ export class ForgeApprovalsService {
     // Compared by API key id: a name in the body changes nothing.
     if (actor.id === request.requested_by) throw new ForbiddenException(`${actor.name} requested this approval and cannot approve it`);
     if (actor.id === job?.requested_by) throw new ForbiddenException(`${actor.name} requested the forge job of this package and cannot approve it`);
+    // A key issued by the requester's key (or that issued it) is the same holder with another key.
+    for (const [requester, what] of [[request.requested_by, 'this approval'], [job?.requested_by, 'the forge job of this package']] as const) {
+      if (requester && (await keysShareLineage(this.dataSource.query.bind(this.dataSource), actor.tenantId, requester, actor.id))) {
+        throw new ForbiddenException(`${actor.name}'s key was issued by the key that requested ${what}, or issued it, and cannot approve it`);
+      }
+    }
     const pkg = await this.packages.package(actor.tenantId, request.plugin_package_id);
     if (pkg.status === 'revoked') throw new ConflictException(`plugin package ${pkg.id} is revoked`);
     return this.dataSource.transaction(async (tx) => {

@@ -96,7 +96,11 @@ export class ForgeJobsService {
     return rows[0];
   }
 
-  /** queued|running → cancelled. The step under way finishes, sees the cancellation and discards its result; no later step runs. */
+  /**
+   * queued|running → cancelled, and the job's unpublished package → failed. The step
+   * under way finishes, sees the cancellation and discards its result (package and
+   * sign commit only while they hold the job row in `running`); no later step runs.
+   */
   async cancel(actor: ForgeActor, jobId: string) {
     const job = await this.job(actor.tenantId, jobId);
     const rows: JobRow[] = await this.dataSource.transaction(async (tx) => {
@@ -106,7 +110,8 @@ export class ForgeJobsService {
           WHERE id = $1 AND tenant_id = $2 AND status IN ('queued', 'running') RETURNING ${JOB_COLUMNS}`,
         [job.id, actor.tenantId, actor.id],
       ));
-      if (updated[0]?.plugin_package_id) await tx.query(`UPDATE plugin_packages SET status = 'failed' WHERE id = $1 AND tenant_id = $2 AND status IN ('draft', 'built')`, [updated[0].plugin_package_id, actor.tenantId]);
+      // Signed but not yet published (the job had not ended): a cancelled job's package is never approved or published.
+      if (updated[0]?.plugin_package_id) await tx.query(`UPDATE plugin_packages SET status = 'failed' WHERE id = $1 AND tenant_id = $2 AND status IN ('draft', 'built', 'signed')`, [updated[0].plugin_package_id, actor.tenantId]);
       if (updated[0]) {
         await this.audit.append(tx, {
           tenantId: actor.tenantId,

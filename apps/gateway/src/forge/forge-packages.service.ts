@@ -1,5 +1,5 @@
 import { ConflictException, GoneException, Inject, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DsseEnvelope } from '@bf/contracts';
@@ -117,31 +117,24 @@ export class ForgePackagesService {
    */
   async publish(actor: ForgeActor, packageId: string, request: z.infer<typeof PublishBodySchema>) {
     const pkg = await this.package(actor.tenantId, packageId);
-    if (pkg.status === 'revoked') throw new GoneException(`plugin package ${pkg.id} is revoked: it cannot be published`);
-    if (pkg.status !== 'signed' && pkg.status !== 'published') throw new ConflictException(`plugin package ${pkg.id} is ${pkg.status}: only a signed package can be published`);
-    if (pkg.sandbox_status !== 'passed') throw new ConflictException(`plugin package ${pkg.id} cannot be published: its sandbox step was ${pkg.sandbox_status ?? 'not run'}${pkg.sandbox_reason ? ` (${pkg.sandbox_reason})` : ''}`);
-    const [approval]: { id: string; status: string; required_approvals: number; approvals: number }[] = await this.dataSource.query(
-      `SELECT r.id, r.status, r.required_approvals, (SELECT count(DISTINCT approver_id)::int FROM forge_approvals a WHERE a.request_id = r.id AND a.tenant_id = r.tenant_id AND a.approved) AS approvals
-         FROM forge_approval_requests r WHERE r.plugin_package_id = $1 AND r.tenant_id = $2`,
-      [pkg.id, actor.tenantId],
-    );
-    // has_minimum_approvals: the configured minimum now, or the one recorded with the request, whichever is higher.
-    const required = Math.max(this.config.forge.minApprovals, approval?.required_approvals ?? 0);
-    if (!approval || approval.approvals < required) {
-      throw new ConflictException(`plugin package ${pkg.id} needs ${required} approvals by distinct approvers before publication; it has ${approval?.approvals ?? 0}${approval ? '' : ' (request them with POST /api/v1/forge/approvals)'}`);
-    }
+    // Checked first on a plain read (the usual answers, in their order), then again under the package's row lock.
+    await this.publishable(this.dataSource.manager, pkg);
     const connector = (await this.tenantConnectors(actor.tenantId)).find((candidate) => candidate.id === request.connector);
     if (!connector) throw new NotFoundException(`marketplace connector ${request.connector} not found`);
     if (!connector.cms.includes(pkg.cms)) throw new UnprocessableEntityException(`marketplace connector ${connector.id} does not take ${pkg.cms} plugins`);
     if (connector.kind === 'external') throw new UnprocessableEntityException(`marketplace connector ${connector.id} is not configured: ${await this.externalState(actor.tenantId, connector)}; nothing was published`);
     return this.dataSource.transaction(async (tx) => {
+      // A revocation (or a cancellation) that committed since the read above is seen here; one that comes later waits for this transaction.
+      const [locked]: PackageRow[] = await tx.query(`SELECT ${PACKAGE_COLUMNS} FROM plugin_packages WHERE id = $1 AND tenant_id = $2 FOR UPDATE`, [pkg.id, actor.tenantId]);
+      const { approval, required } = await this.publishable(tx, locked);
       const inserted: { id: string; published_at: Date }[] = await tx.query(
         `INSERT INTO plugin_publications (id, tenant_id, plugin_package_id, connector_id, slug, version, publication_status, published_by)
          VALUES ($1, $2, $3, $4, $5, $6, 'published', $7) ON CONFLICT (tenant_id, connector_id, slug, version) DO NOTHING RETURNING id, published_at`,
         [newForgeId('pub'), actor.tenantId, pkg.id, connector.id, pkg.slug, pkg.version, actor.id],
       );
       if (!inserted[0]) throw new ConflictException(`${pkg.slug} ${pkg.version} is already published on ${connector.id}; publications are immutable: publish a new version`);
-      await tx.query(`UPDATE plugin_packages SET status = 'published', published_at = COALESCE(published_at, now()) WHERE id = $1 AND tenant_id = $2 AND status IN ('signed', 'published')`, [pkg.id, actor.tenantId]);
+      const updated = updatedRows(await tx.query(`UPDATE plugin_packages SET status = 'published', published_at = COALESCE(published_at, now()) WHERE id = $1 AND tenant_id = $2 AND status IN ('signed', 'published') RETURNING id`, [pkg.id, actor.tenantId]));
+      if (!updated.length) throw new ConflictException(`plugin package ${pkg.id} changed while it was being published; nothing was published`);
       await this.audit.append(tx, {
         tenantId: actor.tenantId,
         eventType: 'forge.package_published',
@@ -152,6 +145,30 @@ export class ForgePackagesService {
       });
       return { publication_id: inserted[0].id, package_id: pkg.id, connector: connector.id, slug: pkg.slug, version: pkg.version, status: 'published', published_by: actor.id, published_at: inserted[0].published_at };
     });
+  }
+
+  /**
+   * Whether `pkg` may be published, read through `manager` (inside publish's
+   * transaction, after the row lock): signed or published, its job a success, its
+   * sandbox passed, its approvals complete. Throws the answer otherwise.
+   */
+  private async publishable(manager: EntityManager, pkg: PackageRow) {
+    if (pkg.status === 'revoked') throw new GoneException(`plugin package ${pkg.id} is revoked: it cannot be published`);
+    if (pkg.status !== 'signed' && pkg.status !== 'published') throw new ConflictException(`plugin package ${pkg.id} is ${pkg.status}: only a signed package can be published`);
+    const [owner]: { status: string }[] = await manager.query('SELECT status FROM forge_jobs WHERE id = $1 AND tenant_id = $2', [pkg.job_id, pkg.tenant_id]);
+    if (owner?.status !== 'success') throw new ConflictException(`plugin package ${pkg.id} cannot be published: its forge job ${pkg.job_id} is ${owner?.status ?? 'missing'}`);
+    if (pkg.sandbox_status !== 'passed') throw new ConflictException(`plugin package ${pkg.id} cannot be published: its sandbox step was ${pkg.sandbox_status ?? 'not run'}${pkg.sandbox_reason ? ` (${pkg.sandbox_reason})` : ''}`);
+    const [approval]: { id: string; status: string; required_approvals: number; approvals: number }[] = await manager.query(
+      `SELECT r.id, r.status, r.required_approvals, (SELECT count(DISTINCT approver_id)::int FROM forge_approvals a WHERE a.request_id = r.id AND a.tenant_id = r.tenant_id AND a.approved) AS approvals
+         FROM forge_approval_requests r WHERE r.plugin_package_id = $1 AND r.tenant_id = $2`,
+      [pkg.id, pkg.tenant_id],
+    );
+    // has_minimum_approvals: the configured minimum now, or the one recorded with the request, whichever is higher.
+    const required = Math.max(this.config.forge.minApprovals, approval?.required_approvals ?? 0);
+    if (!approval || approval.approvals < required) {
+      throw new ConflictException(`plugin package ${pkg.id} needs ${required} approvals by distinct approvers before publication; it has ${approval?.approvals ?? 0}${approval ? '' : ' (request them with POST /api/v1/forge/approvals)'}`);
+    }
+    return { approval, required };
   }
 
   /** The tenant's connectors, without any secret: `configured` says whether an external one's secret_ref names an existing tenant secret. */

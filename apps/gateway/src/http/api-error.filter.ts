@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { Observable, throwError } from 'rxjs';
+import { QueryFailedError } from 'typeorm';
 import { rootLogger } from '@bf/observability';
 
 /** The one error shape of the API: `{statusCode, error, message, details?}`. */
@@ -29,6 +30,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     // A deliberate 5xx (503 in SAFE_MODE, 502 from a provider) is an answer, not a crash: no stack for it.
     if (body.statusCode >= 500 && !(exception instanceof HttpException)) this.log.error({ err: exception }, 'unhandled error');
     else if (body.statusCode >= 500) this.log.warn({ status: body.statusCode, message: body.message }, 'answered with a server-side error');
+    // The schema should have refused it: worth a look, without the SQL or its parameters.
+    else if (exception instanceof QueryFailedError) this.log.warn({ code: databaseErrorCode(exception) }, 'the database refused a request value: answered 400');
     if (!response.headersSent) response.status(body.statusCode).json(body);
   }
 
@@ -52,8 +55,35 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (typeof bodyParserError?.status === 'number' && bodyParserError.status >= 400 && bodyParserError.status < 500) {
       return { statusCode: bodyParserError.status, error: STATUS_CODES[bodyParserError.status] ?? 'Error', message: bodyParserError.message ?? 'bad request' };
     }
+    const badValue = badValueFromDatabase(exception);
+    if (badValue) return { statusCode: 400, error: 'Bad Request', message: badValue };
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'internal error; see the server log' };
   }
+}
+
+/**
+ * PostgreSQL data exceptions a request value can cause when a schema let it
+ * through (a number out of range, a date PostgreSQL refuses, a value that is not
+ * of the column's type, a NUL byte in text): the client's mistake, so 400, with
+ * a fixed message. The database's own message is not echoed: it may quote SQL or values.
+ */
+const BAD_VALUE_CODES = new Map<string, string>([
+  ['22003', 'a value in the request is out of range'],
+  ['22007', 'a date or time in the request is not valid'],
+  ['22008', 'a date or time in the request is out of range'],
+  ['22P02', 'a value in the request does not have the expected type'],
+  ['22021', 'the request contains a character text cannot hold (such as a NUL byte)'],
+]);
+
+function badValueFromDatabase(exception: unknown): string | null {
+  if (!(exception instanceof QueryFailedError)) return null;
+  const code = databaseErrorCode(exception);
+  return (code && BAD_VALUE_CODES.get(code)) ?? null;
+}
+
+function databaseErrorCode(exception: QueryFailedError): string | null {
+  const code = (exception.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 /**

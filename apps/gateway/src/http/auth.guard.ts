@@ -7,6 +7,7 @@ import { rootLogger } from '@bf/observability';
 import { ApiKeys, prefixOf } from '@bf/tenancy';
 import { DEFAULT_REQUIRED_ROLE, PLATFORM_ONLY, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth.decorators';
 import { attachPrincipal } from './principal';
+import { chargeAuthenticatedKeyOrThrow } from './rate-limit';
 
 /** The token of `Authorization: Bearer <token>`, or null. */
 export function bearerToken(header: string | undefined): string | null {
@@ -45,7 +46,10 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
-    const principal = await this.authenticate(request, context.switchToHttp().getResponse<Response>());
+    const response = context.switchToHttp().getResponse<Response>();
+    const principal = await this.authenticate(request, response);
+    // The key's own rate budget, charged only now that the token is known to be the key (README "Hardening").
+    await chargeAuthenticatedKeyOrThrow(request, response, principal.keyPrefix);
     const required = this.reflector.getAllAndOverride<Role>(REQUIRED_ROLE, targets) ?? DEFAULT_REQUIRED_ROLE;
     if (!roleAllows(principal.role, required)) {
       throw new ForbiddenException(`this route needs the ${required} role; key ${principal.keyPrefix} has ${principal.role}`);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '@bf/config';
 import { rootLogger } from '@bf/observability';
-import { prefixOf } from '@bf/tenancy';
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
@@ -82,26 +82,56 @@ const SENSITIVE_ROUTES = new Set(['POST /api/v1/api-keys', 'POST /api/v1/tenants
 const EXEMPT_PATHS = new Set(['/api/healthz']);
 
 /**
- * The bucket a presented Bearer token counts against: its public prefix, or a
- * hash of the whole token when it is not in key format (so a made-up token
- * still gets one bucket per value, and no token text reaches Redis). The key is
- * not verified here; the address limit applies to every request regardless,
- * so inventing tokens does not buy more requests.
+ * The bucket a presented Bearer token counts against before it is verified: a
+ * hash of the whole token, so a made-up token gets a bucket of its own and no
+ * token text reaches Redis. Not the public prefix: anyone can write a victim
+ * key's prefix in front of a made-up secret, and would drain that key's budget.
+ * The key's own bucket (its prefix) is charged only once the token authenticated
+ * (`chargeAuthenticatedKey`). The address limit applies to every request
+ * regardless, so inventing tokens does not buy more requests.
  */
-export function apiKeyBucket(authorization: string | undefined): string | null {
+export function tokenBucket(authorization: string | undefined): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   if (!match) return null;
-  const token = match[1];
-  // Key format `bfk_<prefix>_<secret>`: the public prefix names the key without a database lookup.
-  const prefix = prefixOf(token);
-  return prefix ? `p:${prefix}` : `h:${createHash('sha256').update(token).digest('hex').slice(0, 32)}`;
+  return `t:${createHash('sha256').update(match[1]).digest('hex').slice(0, 32)}`;
+}
+
+/** What the rate limiter refused, for the 429. */
+export interface RateRefusal {
+  retryAfterSeconds: number;
+  what: string;
+}
+
+/** Set on a limited request by the middleware: charges the authenticated key's own budget. */
+const KEY_CHARGE = Symbol('bf.rateLimit.keyCharge');
+type KeyCharge = (keyPrefix: string) => Promise<RateRefusal | null>;
+type ChargeableRequest = Request & { [KEY_CHARGE]?: KeyCharge };
+
+/**
+ * Counts an authenticated request against its key's budget (and, on key and
+ * tenant creation, the key's smaller one). Called by whatever authenticated the
+ * token (the auth guard, Bull Board, onboarding); null when within the limits,
+ * or when the request is not rate-limited at all.
+ */
+export async function chargeAuthenticatedKey(req: Request, keyPrefix: string): Promise<RateRefusal | null> {
+  const charge = (req as ChargeableRequest)[KEY_CHARGE];
+  return charge ? charge(keyPrefix) : null;
+}
+
+/** `chargeAuthenticatedKey` for Nest code: a refusal becomes a 429 with Retry-After. */
+export async function chargeAuthenticatedKeyOrThrow(req: Request, res: Response, keyPrefix: string): Promise<void> {
+  const refusal = await chargeAuthenticatedKey(req, keyPrefix);
+  if (!refusal) return;
+  res.setHeader('retry-after', String(refusal.retryAfterSeconds));
+  throw new HttpException(tooManyRequestsMessage(refusal), HttpStatus.TOO_MANY_REQUESTS);
 }
 
 /**
  * Express middleware for the API (`/api/…`) and Bull Board (`/admin/…`): every
  * request counts against its client address and, when it carries a Bearer
- * token, against that key; key and tenant creation count against a much
- * smaller budget too. Past a limit: 429 in the API's error shape with
+ * token, against that token (by hash); key and tenant creation count against a
+ * much smaller budget too. Once the token authenticates, the request also counts
+ * against the key (by its prefix, see `chargeAuthenticatedKey`). Past a limit: 429 in the API's error shape with
  * Retry-After. The public contact form has its own, stricter per-address limit
  * (ContactRateLimiter, RATE_LIMIT_CONTACT).
  */
@@ -131,16 +161,28 @@ export class RequestRateLimiter {
     };
   }
 
-  private async check(req: Request): Promise<{ retryAfterSeconds: number; what: string } | null> {
+  private async check(req: Request): Promise<RateRefusal | null> {
     const address = clientAddress(req);
-    const key = apiKeyBucket(req.headers.authorization);
-    const route = `${req.method} ${normalPath(req.path)}`;
+    const token = tokenBucket(req.headers.authorization);
+    const sensitive = SENSITIVE_ROUTES.has(`${req.method} ${normalPath(req.path)}`);
     const checks: Array<[WindowLimiter, string, string]> = [[this.perAddress, `a:${address}`, 'this address']];
-    if (key) checks.push([this.perKey, `k:${key}`, 'this API key']);
-    if (SENSITIVE_ROUTES.has(route)) {
+    if (token) checks.push([this.perKey, token, 'this API key']);
+    if (sensitive) {
       checks.push([this.sensitive, `a:${address}`, 'key and tenant creation from this address']);
-      if (key) checks.push([this.sensitive, `k:${key}`, 'key and tenant creation with this API key']);
+      if (token) checks.push([this.sensitive, token, 'key and tenant creation with this API key']);
     }
+    const refusal = await this.take(checks);
+    if (!refusal) {
+      (req as ChargeableRequest)[KEY_CHARGE] = (keyPrefix) => {
+        const keyChecks: Array<[WindowLimiter, string, string]> = [[this.perKey, `k:${keyPrefix}`, 'this API key']];
+        if (sensitive) keyChecks.push([this.sensitive, `k:${keyPrefix}`, 'key and tenant creation with this API key']);
+        return this.take(keyChecks);
+      };
+    }
+    return refusal;
+  }
+
+  private async take(checks: Array<[WindowLimiter, string, string]>): Promise<RateRefusal | null> {
     for (const [limiter, bucket, what] of checks) {
       const decision = await limiter.take(bucket);
       if (!decision.allowed) return { retryAfterSeconds: decision.retryAfterSeconds, what };
@@ -165,9 +207,14 @@ function limited(path: string): boolean {
   return normal.startsWith('/api/') || normal.startsWith('/admin/') || normal === '/admin';
 }
 
-function tooManyRequests(res: Response, refusal: { retryAfterSeconds: number; what: string }): void {
+/** Answers 429 in the API's error shape with Retry-After (Express code: the middleware, Bull Board). */
+export function tooManyRequests(res: Response, refusal: RateRefusal): void {
   res
     .status(429)
     .setHeader('retry-after', String(refusal.retryAfterSeconds))
-    .json({ statusCode: 429, error: 'Too Many Requests', message: `too many requests from ${refusal.what}; retry in ${refusal.retryAfterSeconds} s` });
+    .json({ statusCode: 429, error: 'Too Many Requests', message: tooManyRequestsMessage(refusal) });
+}
+
+function tooManyRequestsMessage(refusal: RateRefusal): string {
+  return `too many requests from ${refusal.what}; retry in ${refusal.retryAfterSeconds} s`;
 }

@@ -5,14 +5,16 @@ import { APP_CONFIG, AppConfig } from '@bf/config';
 import { ApiKeys, TenantExistsError } from '@bf/tenancy';
 import { Public } from '../http/auth.decorators';
 import { bearerToken } from '../http/auth.guard';
+import { chargeAuthenticatedKeyOrThrow } from '../http/rate-limit';
 import { validated } from '../http/validate';
 import { Onboarding, OnboardingConflictError, OnboardingOutcome } from './onboarding';
 import { defaultsAsEnv, OnboardingRequestSchema } from './onboarding.schema';
 
 /**
  * `POST /api/onboarding/setup` (seed 003, adapted): what `npm run factory -- init`
- * does, over HTTP. Open without a key only while no admin key of the platform
- * tenant exists (the very first run: nobody could have a key yet); after that,
+ * does, over HTTP. Open without a key only while the platform tenant never had
+ * an admin key (the very first run: nobody could have a key yet); after that, for good
+ * (expired or revoked keys included),
  * only a platform admin may call it, and it onboards a further organization as a
  * new tenant. The admin key is in this one answer and never again. Strictly
  * rate-limited by the gateway's limiter (sensitive route).
@@ -47,9 +49,9 @@ export class OnboardingController {
     }
     const input = validated(OnboardingRequestSchema, body, 'onboarding setup');
     try {
-      if (token) return this.answer(await this.asPlatformAdmin(token, input), input.defaults);
-      const outcome = await this.onboarding.setUpPlatform(input, { via: 'api (first run)' });
-      // Lost a race with another first-run setup, or it was done long ago: nothing is shown.
+      if (token) return this.answer(await this.asPlatformAdmin(request, token, input), input.defaults);
+      const outcome = await this.onboarding.setUpPlatform(input, { firstRunOnly: true, via: 'api (first run)' });
+      // Lost a race with another first-run setup, or it was done long ago (even if every admin key has since expired or been revoked): nothing is shown.
       if (!outcome.admin_key) throw new UnauthorizedException('onboarding is already complete: onboarding another organization needs a platform admin key (Authorization: Bearer <key>)');
       return this.answer(outcome, input.defaults);
     } catch (error) {
@@ -58,10 +60,12 @@ export class OnboardingController {
     }
   }
 
-  private async asPlatformAdmin(token: string, input: ReturnType<typeof OnboardingRequestSchema.parse>): Promise<OnboardingOutcome> {
+  private async asPlatformAdmin(request: Request, token: string, input: ReturnType<typeof OnboardingRequestSchema.parse>): Promise<OnboardingOutcome> {
     const outcome = await this.keys.authenticate(token);
     if (!outcome.ok) throw new UnauthorizedException(outcome.reason === 'revoked' ? 'this API key has been revoked' : outcome.reason === 'expired' ? 'this API key has expired' : 'invalid API key');
     const { principal } = outcome;
+    // A public route: the auth guard did not charge the key's rate budget, so it is charged here.
+    await chargeAuthenticatedKeyOrThrow(request, request.res!, principal.keyPrefix);
     if (principal.role !== 'admin' || principal.tenantId !== this.config.tenancy.platformTenantId) {
       throw new ForbiddenException('onboarding another organization is for admins of the platform tenant');
     }

@@ -18,9 +18,13 @@ export class OnboardingConflictError extends Error {}
 /**
  * First-run setup, shared by `npm run factory -- init` and `POST /api/onboarding/setup`.
  * The first organization becomes the platform tenant (PLATFORM_TENANT_ID), so its
- * admin key can then create further tenants. "First run" means the platform tenant
- * has no active admin key; a transaction-scoped advisory lock makes two
- * concurrent setups take turns, so only one of them issues the first key.
+ * admin key can then create further tenants. The keyless first run (HTTP) is open
+ * only while the platform tenant never had an admin key (active, expired or
+ * revoked) and never completed an onboarding: once closed it stays closed, so
+ * expiring or revoking every admin key does not hand the platform to whoever
+ * calls next. The command line (a shell on the host) may still issue a key when
+ * none is active: that is the recovery path. A transaction-scoped advisory lock
+ * makes two concurrent setups take turns, so only one of them issues the first key.
  */
 export class Onboarding {
   private readonly audit = new AuditLog();
@@ -34,17 +38,19 @@ export class Onboarding {
     return this.config.tenancy.platformTenantId;
   }
 
-  /** Whether no admin key of the platform tenant can be used yet. */
+  /** Whether the platform was never set up: no admin key ever issued to the platform tenant, no onboarding recorded. */
   async firstRunPending(manager: EntityManager = this.dataSource.manager): Promise<boolean> {
-    return (await this.activeAdminKeys(manager, this.platformTenantId)) === 0;
+    return !(await this.everSetUp(manager, this.platformTenantId));
   }
 
   /**
    * Sets up the platform tenant: names it after the organization and issues its
    * first admin key. Already set up: says so and changes nothing, unless
    * `addAdminKey` asks for another admin key (the command line's --new-admin-key).
+   * `firstRunOnly` (the keyless HTTP setup) changes nothing once the platform was
+   * ever set up, even when none of its admin keys is active any more.
    */
-  async setUpPlatform(request: OnboardingRequest, options: { addAdminKey?: boolean; via: string }): Promise<OnboardingOutcome> {
+  async setUpPlatform(request: OnboardingRequest, options: { addAdminKey?: boolean; firstRunOnly?: boolean; via: string }): Promise<OnboardingOutcome> {
     const tenantId = this.platformTenantId;
     if (request.organization.tenant_id && request.organization.tenant_id !== tenantId) {
       throw new OnboardingConflictError(`the first organization is the platform tenant ${tenantId} (PLATFORM_TENANT_ID); organization.tenant_id ${request.organization.tenant_id} differs`);
@@ -52,6 +58,9 @@ export class Onboarding {
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('bf:onboarding', 0))`);
       const existingKeys = await this.activeAdminKeys(manager, tenantId);
+      if (options.firstRunOnly && (await this.everSetUp(manager, tenantId))) {
+        return { status: 'already_set_up' as const, tenant: (await this.tenant(manager, tenantId))!, admin_keys: existingKeys, admin_key: null };
+      }
       if (existingKeys > 0 && !options.addAdminKey) {
         return { status: 'already_set_up' as const, tenant: (await this.tenant(manager, tenantId))!, admin_keys: existingKeys, admin_key: null };
       }
@@ -92,6 +101,16 @@ export class Onboarding {
       [tenantId],
     );
     return Number(row.count);
+  }
+
+  /** Any admin key of the tenant, whatever its state (rows are never deleted), or a recorded onboarding. */
+  private async everSetUp(manager: EntityManager, tenantId: string): Promise<boolean> {
+    const [row] = await manager.query(
+      `SELECT EXISTS (SELECT 1 FROM api_keys WHERE tenant_id = $1 AND role = 'admin')
+           OR EXISTS (SELECT 1 FROM audit_events WHERE tenant_id = $1 AND event_type = 'tenancy.onboarding_completed') AS done`,
+      [tenantId],
+    );
+    return row.done === true;
   }
 
   private async tenant(manager: EntityManager, id: string): Promise<TenantView | null> {

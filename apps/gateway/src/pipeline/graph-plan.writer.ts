@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { ExecutionGraphSpec, newId, PlanContent, planHash } from '@bf/contracts';
 import { PlanEntity, PlanStepEntity, planStepRows } from '@bf/persistence';
 import { currentPrincipal } from '../http/principal';
+import { DomainClaims, domainsOfSteps } from '../domains/domain-claims';
 
 /**
  * Stores a seed 001 execution graph as a plan of source 'graph': the plan row
@@ -12,7 +13,10 @@ import { currentPrincipal } from '../http/principal';
  */
 @Injectable()
 export class GraphPlanWriter {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly claims: DomainClaims,
+  ) {}
 
   async write(tenantId: string, spec: ExecutionGraphSpec, content: PlanContent): Promise<string> {
     const planId = newId('plan');
@@ -34,6 +38,8 @@ export class GraphPlanWriter {
         createdByKeyId: currentPrincipal()?.keyId ?? null,
       });
       await manager.insert(PlanStepEntity, planStepRows(planId, tenantId, content.steps));
+      // In the same transaction: a graph naming another tenant's domain leaves no plan behind (409).
+      await this.claims.claim(tenantId, domainsOfSteps(content.steps), { keyId: currentPrincipal()?.keyId ?? null, planId }, manager);
     });
     return planId;
   }

@@ -6,6 +6,7 @@ import { GraphResultReader, GraphRunReport, isGraphRunSettled } from '@bf/persis
 import { ExecutionService, preflightFailed } from '../factory/execution.service';
 import { PreflightService } from '../factory/preflight';
 import { GraphPlanWriter } from './graph-plan.writer';
+import { DomainClaims, domainsOfSteps } from '../domains/domain-claims';
 
 /** Where to follow a graph run that had not settled when the request's wait ran out. */
 export interface GraphRunning {
@@ -45,6 +46,7 @@ export class GraphRunService {
     private readonly executions: ExecutionService,
     private readonly preflight: PreflightService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly claims: DomainClaims,
   ) {
     this.results = new GraphResultReader(dataSource);
   }
@@ -54,6 +56,8 @@ export class GraphRunService {
     if (!spec.dry_run && this.config.safeMode) throw new ServiceUnavailableException('Pipeline execution blocked: System in SAFE MODE');
     const order = graphOrderOrFail(spec);
     const content = graphPlanContent(spec, order, () => newId('step'));
+    // Another tenant's domain is refused before the preflight probes its DNS zone; the writer claims it.
+    await this.claims.assertNotTaken(tenantId, domainsOfSteps(content.steps));
     // Checked before anything is stored: a refused graph leaves no plan and no run behind.
     const preflight = await this.preflight.run({
       planId: `graph:${spec.graph_id}`,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { newId, Principal, RiskLevel } from '@bf/contracts';
 import { AuditLog, PlanApprovalEntity, PlanEntity, PlanViewReader, currentContentHash } from '@bf/persistence';
+import { keysShareLineage } from '../tenancy/key-lineage';
 
 export const ApprovalRequestSchema = z
   .object({
@@ -23,7 +24,7 @@ const MULTI_APPROVAL_LEVELS: ReadonlySet<RiskLevel> = new Set<RiskLevel>(['high'
 
 /**
  * Records the review of a plan. The approver is the API key of the request,
- * never the key that asked for the plan. An approval binds to the plan's content
+ * never the key that asked for the plan, nor a key that one issued or that issued it. An approval binds to the plan's content
  * hash; a CRITICAL plan is approved only when every critical risk is
  * acknowledged with a reason. A HIGH or CRITICAL plan becomes `approved` only
  * once PLAN_MIN_APPROVALS distinct keys approved the same content; each approval
@@ -74,6 +75,10 @@ export class ApprovalService {
       if (!plan || plan.status !== 'draft') throw new ConflictException(`plan ${planId} changed status while it was being approved`);
       if (plan.createdByKeyId && plan.createdByKeyId === approver.keyId) {
         throw new ForbiddenException(`key ${approver.keyPrefix} created plan ${planId} and may not approve it: approvals need a different key`);
+      }
+      // A key the plan's creator issued (or that issued it) is the same holder with another key.
+      if (plan.createdByKeyId && (await keysShareLineage(manager.query.bind(manager), tenantId, plan.createdByKeyId, approver.keyId))) {
+        throw new ForbiddenException(`key ${approver.keyPrefix} was issued by the key that created plan ${planId}, or issued it, and may not approve it: approvals need a key of someone else`);
       }
       const already = (await manager.query('SELECT 1 FROM plan_approvals WHERE plan_id = $1 AND plan_hash = $2 AND approver_key_id = $3 LIMIT 1', [planId, hash, approver.keyId])) as unknown[];
       if (already.length) throw new ConflictException(`key ${approver.keyPrefix} already approved plan ${planId}; it needs approvals from ${required} distinct keys`);

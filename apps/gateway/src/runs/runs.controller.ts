@@ -1,6 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query } from '@nestjs/common';
 import { z } from 'zod';
 import { RUN_STATUSES } from '@bf/persistence';
+import { queryDate } from '../http/query-params';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
 import { RequireRole } from '../http/auth.decorators';
@@ -12,8 +13,8 @@ const RunsQuerySchema = z
   .object({
     plan_id: z.string().max(100).optional(),
     status: z.enum(RUN_STATUSES).optional(),
-    since: z.coerce.date().optional(),
-    until: z.coerce.date().optional(),
+    since: queryDate().optional(),
+    until: queryDate().optional(),
     cursor: z
       .string()
       .max(200)

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { normalizedDomain } from '../domains/domain-claims';
 
 /**
  * Which sites this tenant has live: a site exists while at least one live
@@ -13,26 +14,14 @@ export class DeployedSites {
 
   /**
    * The tenant whose live site a domain is (for the public contact form, which
-   * carries no key), or null. A domain runs one site at a time across tenants
-   * (execute refuses a second active run per domain); if two tenants ever
-   * deployed it, the latest deploy's tenant owns it.
+   * carries no key), or null: the tenant that claims the domain (domain_claims),
+   * and only while it has the site deployed. A deploy by any other tenant never
+   * counts, and a released domain has no owner until it is claimed again.
    */
   async tenantOf(domain: string): Promise<string | null> {
-    const rows: { tenant_id: string }[] = await this.dataSource.query(
-      `SELECT sr.tenant_id
-         FROM step_runs sr
-         JOIN runs r ON r.id = sr.run_id AND r.tenant_id = sr.tenant_id
-         JOIN plan_steps s ON s.step_id = sr.step_id AND s.plan_id = r.plan_id
-        WHERE s.action = 'website.deploy'
-          AND s.parameters->>'domain' = $1
-          AND sr.status = 'completed'
-          AND NOT COALESCE(sr.dry_run, r.dry_run)
-          AND sr.rollback_status IS DISTINCT FROM 'rolled_back'
-        ORDER BY sr.finished_at DESC NULLS LAST
-        LIMIT 1`,
-      [domain],
-    );
-    return rows[0]?.tenant_id ?? null;
+    const rows: { tenant_id: string }[] = await this.dataSource.query('SELECT tenant_id FROM domain_claims WHERE domain = $1', [normalizedDomain(domain)]);
+    const owner = rows[0]?.tenant_id;
+    return owner && (await this.isDeployed(owner, domain)) ? owner : null;
   }
 
   async isDeployed(tenantId: string, domain: string): Promise<boolean> {

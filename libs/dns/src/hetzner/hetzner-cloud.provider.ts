@@ -7,6 +7,7 @@ import {
   DnsZone,
   RecordSet,
 } from '../dns-provider';
+import { ProviderFetch } from '../guarded-fetch';
 
 /**
  * DNS through the Hetzner Cloud API (`https://api.hetzner.cloud/v1`). The legacy
@@ -26,6 +27,8 @@ export interface HetznerCloudDnsOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Where the zone's answers can be checked; the real Hetzner nameservers are not reachable from here. */
   verifyServer?: AuthoritativeServer | null;
+  /** The HTTP client; the SSRF-guarded one when apiUrl came from a tenant secret (`guardedFetch`). */
+  fetch?: ProviderFetch;
 }
 
 const PROVIDER = 'hetzner' as const;
@@ -78,7 +81,7 @@ export class HetznerCloudClient {
   private readonly maxAttempts: number;
 
   constructor(
-    private readonly options: Pick<HetznerCloudDnsOptions, 'apiUrl' | 'token' | 'timeoutMs' | 'maxAttempts'>,
+    private readonly options: Pick<HetznerCloudDnsOptions, 'apiUrl' | 'token' | 'timeoutMs' | 'maxAttempts' | 'fetch'>,
     private readonly sleep: (ms: number) => Promise<void>,
   ) {
     this.baseUrl = options.apiUrl.replace(/\/+$/, '');
@@ -98,7 +101,7 @@ export class HetznerCloudClient {
   private async attempt(method: string, path: string, body: unknown): Promise<{ ok: true; value: unknown } | { ok: false; error: DnsProviderError }> {
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, {
+      response = await (this.options.fetch ?? fetch)(`${this.baseUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${this.options.token}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -114,6 +117,7 @@ export class HetznerCloudClient {
 
   private networkError(method: string, path: string, cause: unknown): DnsProviderError {
     const err = cause as { name?: string; message?: string; cause?: { code?: string } };
+    if (err.name === 'GuardedFetchRefusedError') return new DnsProviderError(PROVIDER, this.redact(`the Hetzner Cloud API ${method} ${path}: ${err.message}`), { retryable: false, code: 'refused' });
     const reason =
       err.name === 'TimeoutError' || err.name === 'AbortError'
         ? `no answer within ${this.options.timeoutMs} ms`

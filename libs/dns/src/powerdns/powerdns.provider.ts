@@ -9,6 +9,7 @@ import {
   DnsZone,
   RecordSet,
 } from '../dns-provider';
+import { ProviderFetch } from '../guarded-fetch';
 
 export interface PowerDnsProviderOptions {
   /** The webserver's base URL, e.g. `http://127.0.0.1:8081` (a trailing slash is fine). */
@@ -31,6 +32,8 @@ export interface PowerDnsProviderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** pino-compatible; only retries are logged. */
   logger?: { warn(context: object, message: string): void };
+  /** The HTTP client; the SSRF-guarded one when apiUrl came from a tenant secret (`guardedFetch`). */
+  fetch?: ProviderFetch;
 }
 
 interface PdnsRecord {
@@ -103,7 +106,7 @@ class PowerDnsHttp {
   /** One HTTP exchange: the body of a 2xx, or the failure (not yet thrown, so the caller can retry). */
   private async attempt(label: string, method: string, path: string, body: unknown): Promise<{ text: string } | DnsProviderError> {
     try {
-      const response = await fetch(`${this.base}${path}`, {
+      const response = await (this.options.fetch ?? fetch)(`${this.base}${path}`, {
         method,
         headers: { 'X-API-Key': this.options.apiKey, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -140,6 +143,7 @@ class PowerDnsHttp {
   private networkError(label: string, error: unknown): DnsProviderError {
     // Duck-typed: fetch's errors (DOMException, undici's causes) need not share our realm's Error.
     const { name, message: outer, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+    if (name === 'GuardedFetchRefusedError') return new DnsProviderError('powerdns', `PowerDNS ${label}: ${this.redact(outer ?? '')}`, { code: 'refused', retryable: false });
     const timedOut = name === 'TimeoutError' || name === 'AbortError';
     const message = timedOut ? `no answer within ${this.timeoutMs} ms` : (cause?.message ?? cause?.code ?? outer ?? String(error));
     return new DnsProviderError('powerdns', `PowerDNS ${label} failed: ${this.redact(message)}`, { code: timedOut ? 'timeout' : 'network', retryable: true });
