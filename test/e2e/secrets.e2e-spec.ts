@@ -100,7 +100,7 @@ describe('tenant secrets: routes and secret_ref', () => {
     expect((await call('DELETE', '/api/v1/secrets/odoo-prod', undefined, otherTenantHeaders(system))).status).toBe(404);
 
     // The audit trail names the secret and who stored it, never the value.
-    const events = await call('GET', '/api/sovereign/audit/events?limit=100');
+    const events = await call('GET', '/api/sovereign/audit/events?event_type=tenancy.secret_stored&limit=100');
     const stored = JSON.stringify(events.body).match(/tenancy\.secret_stored/g) ?? [];
     expect(stored.length).toBeGreaterThanOrEqual(2);
     expect(events.raw).not.toContain(ODOO_PASSWORD);
