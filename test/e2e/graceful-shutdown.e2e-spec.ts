@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { RunningSystem, WORKERS } from '../../apps/gateway/src/start-all';
 import { authHeaders } from '../support/auth';
 import { freePort } from '../support/net';
@@ -10,6 +11,22 @@ import { currentTestEnv } from '../support/test-env';
 const QUICK_START = require('../../templates/briefings/acme-quick-start.json');
 const ROOT = join(__dirname, '../..');
 const SUITE = 'shutdown';
+
+/** Per process (in order of first appearance): how often it started and ended the step, and the span of its markers. */
+function stepSpans(markers: string, stepId: string): Map<string, { starts: number; ends: number; from: number; to: number }> {
+  const spans = new Map<string, { starts: number; ends: number; from: number; to: number }>();
+  for (const line of markers.split('\n').filter(Boolean)) {
+    const [pid, event, at, , id] = line.split(' ');
+    if (id !== stepId) continue;
+    const span = spans.get(pid) ?? { starts: 0, ends: 0, from: Number(at), to: Number(at) };
+    if (event === 'start') span.starts++;
+    if (event === 'end') span.ends++;
+    span.from = Math.min(span.from, Number(at));
+    span.to = Math.max(span.to, Number(at));
+    spans.set(pid, span);
+  }
+  return spans;
+}
 
 /** A webgen worker in its own process, its stdout collected line by line. */
 class WorkerProcess {
@@ -73,7 +90,8 @@ class WorkerProcess {
 /**
  * Graceful shutdown with a real worker process: SIGTERM while it is busy in a
  * step. Either the step finishes within SHUTDOWN_TIMEOUT_MS and the process
- * exits 0, or the step outlasts it, is released, and another worker runs it.
+ * exits 0, or the step outlasts it, is released, the process exits at once, and
+ * a peer already consuming the queue runs it, never while the first still does.
  * Either way the step's effect happens exactly once and the run completes.
  */
 describe('graceful shutdown of a worker process (real processes, Redis and PostgreSQL)', () => {
@@ -156,29 +174,45 @@ describe('graceful shutdown of a worker process (real processes, Redis and Postg
     expect((await second.exited).code).toBe(0);
   });
 
-  it('releases a job that outlasts SHUTDOWN_TIMEOUT_MS, exits, and a new worker completes it exactly once', async () => {
+  it('releases a job that outlasts SHUTDOWN_TIMEOUT_MS and exits at once: a peer already consuming runs it, never at the same time, exactly once', async () => {
+    const test = currentTestEnv();
+    const markers = join(test.dataDir, `${SUITE}-step-markers-${process.pid}.log`);
+    mkdirSync(dirname(markers), { recursive: true });
+    writeFileSync(markers, '');
     const plan = await planAndExecute('shutdown-release.example');
-    const first = start({ SLOW_ACTION: 'website.generate', SLOW_MS: '600000', SHUTDOWN_TIMEOUT_MS: '1500' });
+    const first = start({ SLOW_ACTION: 'website.generate', SLOW_MS: '600000', SHUTDOWN_TIMEOUT_MS: '1500', STEP_MARKERS: markers, SLOW_STOP_MS: '2000' });
     const stepId = await first.waitForStep('started', 'website.generate');
+    // The peer is up and waiting for webgen jobs before the first one is told to stop (two replicas).
+    const second = start({ STEP_MARKERS: markers });
+    await eventually(async () => second.logs('consuming queue')[0], 45_000, 100);
     const signalled = first.signal('SIGTERM');
     const exit = await first.exited;
     expect({ code: exit.code, signal: exit.signal }).toEqual({ code: 0, signal: null });
-    // The 1.5 s budget, then closing connections (each bounded); never the step's ten minutes.
-    expect(exit.at - signalled).toBeLessThan(1500 + 10_000);
+    // The 1.5 s budget, the release, and out: no graceful connections phase while a released handler could still run here.
+    expect(exit.at - signalled).toBeLessThan(1500 + 2500);
     expect(first.logs('shutdown phase done').find((entry) => entry.phase === 'jobs')).toMatchObject({ drained: false, inFlight: 1, released: 1 });
     expect(first.steps()).toEqual([['started', 'website.generate', stepId]]);
 
-    // Released, not failed: a new worker takes it at once (its lock of 30 s has not lapsed).
-    const job = await system.runtime.producer.queue('webgen').getJob(`${(await call('GET', `/api/factory/${plan.plan_id}`)).body.run.run_id}.${stepId}.a1`);
-    expect(job && (await job.getState())).toBe('waiting');
-    const releasedAt = Date.now();
-    const second = start();
     const done = await completed(plan.plan_id, 25_000);
-    expect(Date.now() - releasedAt).toBeLessThan(30_000);
     expect(done.steps.find((s: any) => s.step_id === stepId)).toMatchObject({ status: 'completed' });
     expect(finishedCounts(stepId)).toEqual([0, 1]);
     expect(second.steps().filter(([event, , id]) => event === 'started' && id === stepId)).toHaveLength(1);
     await expectEachStepOnce(plan);
+
+    // Each process started the step once, only the peer finished it, and the two executions never overlapped in time.
+    const spans = stepSpans(readFileSync(markers, 'utf8'), stepId);
+    expect([...spans.values()].map((span) => [span.starts, span.ends])).toEqual([
+      [1, 0],
+      [1, 1],
+    ]);
+    const [released, rerun] = [...spans.values()];
+    expect(released.from).toBeLessThan(rerun.from);
+    expect({ releasedLastSeen: released.to, rerunStarted: rerun.from, overlap: released.to >= rerun.from }).toMatchObject({ overlap: false });
+    // Nothing after the jobs phase: the exit itself closes the sockets.
+    expect(first.logs('shutdown phase done').map((entry) => entry.phase)).toEqual(['jobs']);
+    expect(first.logs('shut down at once, skipping the remaining phases')).toMatchObject([{ phase: 'jobs', skipped: ['connections'] }]);
+    second.signal('SIGTERM');
+    expect((await second.exited).code).toBe(0);
   });
 
   it('start:all (gateway and seven workers in one process) stops on SIGTERM through every phase and exits 0', async () => {

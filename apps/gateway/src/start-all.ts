@@ -69,7 +69,9 @@ function stopGracefullyOnSignal(system: RunningSystem, config: AppConfig): void 
     .phase('http', (remaining) => http.drain(remaining()))
     .phase('jobs', async (remaining) => {
       const results = await Promise.all(system.workers.map((worker) => stopWorker(worker, remaining())));
-      return { drained: results.every((r) => r.drained), inFlight: sum(results.map((r) => r.inFlight)), released: sum(results.map((r) => r.released)) };
+      const drained = results.every((r) => r.drained);
+      // Released jobs' handlers are still running here: exit now rather than let them overlap a peer's rerun (see JobDrain).
+      return { drained, inFlight: sum(results.map((r) => r.inFlight)), released: sum(results.map((r) => r.released)), exitNow: !drained };
     })
     .phase('application', async (remaining) => ({ closed: await settlesWithin(system.gateway.close(), Math.max(remaining(), 1000)) }))
     .phase('connections', () => within(system.runtime.stop(), 8000, 'runtime stop'))

@@ -1,5 +1,5 @@
 import { DestinationStream } from 'pino';
-import { createLogger, onLogLine, rootLogger } from './logger';
+import { censorSecrets, createLogger, isSecretKey, onLogLine, rootLogger } from './logger';
 import { adoptCorrelationId, currentCorrelationId, isSafeCorrelationId, runWithCorrelationId } from './request-context';
 
 /** A logger writing into an array of parsed lines. */
@@ -43,7 +43,7 @@ describe('logger', () => {
     ]);
   });
 
-  it('redacts secrets by field name at any depth, and only the password of connection strings', () => {
+  it('redacts secrets by field name (top level and nested), and only the password of connection strings', () => {
     const { lines, logger } = capturing();
     logger.info(
       {
@@ -70,6 +70,50 @@ describe('logger', () => {
     expect(line.env.DATABASE_URL).toBe('postgres://bf:%5Bredacted%5D@db:5432/bf');
     expect(line.databaseUrl).toMatch(/^postgres:\/\/bf:.*@db:5432\/bf$/);
     expect(line.env.REDIS_URL).toMatch(/@cache:6379/);
+  });
+
+  it('redacts by field name whatever its case or separators, three and four levels deep, header maps and child bindings included, without touching the logged object', () => {
+    const { lines, logger } = capturing();
+    const logged = {
+      req: { headers: { Authorization: 'Bearer top-secret-a1', 'X-API-Key': 'top-secret-a2', 'Auth-API-Token': 'top-secret-a3', Cookie: 'sid=top-secret-a4', 'Set-Cookie': ['sid=top-secret-a5'], Accept: 'text/html' } },
+      provider: { hetzner: { request: { headers: { 'auth-api-token': 'top-secret-b1', 'content-type': 'application/json' } } } },
+      odoo: { connection: { credentials: { login: 'admin', password: 'top-secret-c1' } } },
+      a: { b: { c: { Password: 'top-secret-d1', API_TOKEN: 'top-secret-d2', clientSecret: 'top-secret-d3', keep: 'visible-3' } } },
+      w: { x: { y: { z: { PRIVATE_KEY: 'top-secret-e1', key: 'top-secret-e2', pepper: 'top-secret-e3', ApiKeyPepper: 'top-secret-e4', keep: 'visible-4' } } } },
+      config: { nested: { deeper: { ODOO_URL: 'https://admin:top-secret-f1@erp.example/odoo', HETZNER_DNS_TOKEN: 'top-secret-f2' } } },
+      list: [{ items: [{ auth: { token: 'top-secret-g1' } }] }],
+      keyId: 'ed25519-2026', key_prefix: 'bfk_abc', hasSecret: true, idempotencyKey: 'run-1.step-2',
+    };
+    const before = JSON.stringify(logged);
+    logger.child({ component: 'test', upstream: { headers: { 'X-Auth-Token': 'top-secret-h1' } } }).info(logged, 'mixed case and deep');
+    expect(JSON.stringify(logged)).toBe(before);
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/top-secret/);
+    const line = lines[0] as any;
+    expect(line.req.headers).toMatchObject({ Authorization: '[redacted]', 'X-API-Key': '[redacted]', 'Auth-API-Token': '[redacted]', Cookie: '[redacted]', Accept: 'text/html' });
+    expect(line.provider.hetzner.request.headers).toEqual({ 'auth-api-token': '[redacted]', 'content-type': 'application/json' });
+    expect(line.odoo.connection.credentials).toBe('[redacted]');
+    expect(line.a.b.c.keep).toBe('visible-3');
+    expect(line.w.x.y.z).toEqual({ PRIVATE_KEY: '[redacted]', key: '[redacted]', pepper: '[redacted]', ApiKeyPepper: '[redacted]', keep: 'visible-4' });
+    // A URL keeps its host and path; only the password goes.
+    expect(line.config.nested.deeper.ODOO_URL).toBe('https://admin:%5Bredacted%5D@erp.example/odoo');
+    expect(line).toMatchObject({ keyId: 'ed25519-2026', key_prefix: 'bfk_abc', hasSecret: true, idempotencyKey: 'run-1.step-2', component: 'test' });
+  });
+
+  it('walks a bounded depth, survives cycles and leaves errors to the error serializer', () => {
+    let deep: Record<string, unknown> = { password: 'top-secret-deep' };
+    for (let level = 0; level < 40; level++) deep = { next: deep };
+    const cyclic: Record<string, unknown> = { token: 'top-secret-cycle' };
+    cyclic.self = cyclic;
+    const censored = JSON.stringify(censorSecrets({ deep, cyclic }));
+    expect(censored).not.toMatch(/top-secret/);
+    expect(censored).toMatch(/\[too deep\]/);
+    expect(censored).toMatch(/\[circular\]/);
+    const { lines, logger } = capturing();
+    logger.error({ err: new Error('boom') }, 'failed');
+    expect(lines[0]).toMatchObject({ err: { type: 'Error', message: 'boom', stack: expect.stringContaining('Error: boom') } });
+    for (const name of ['Authorization', 'X-API-Key', 'Auth-API-Token', 'x-auth-token', 'ODOO_PASSWORD', 'apiKey', 'key', 'pepper', 'API_KEY_PEPPER', 'SECRETS_MASTER_KEYS', 'privateKeyPem']) expect({ name, secret: isSecretKey(name) }).toEqual({ name, secret: true });
+    for (const name of ['keyId', 'key_prefix', 'idempotency_key', 'monkey', 'tokens_used', 'url', 'secret_ref', 'correlation_id']) expect({ name, secret: isSecretKey(name) }).toEqual({ name, secret: false });
   });
 
   it('hands every root logger line to listeners until they unsubscribe', async () => {

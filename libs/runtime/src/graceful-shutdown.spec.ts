@@ -1,7 +1,7 @@
 import { createServer, request, Agent } from 'node:http';
 import { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { HttpDrain } from './drains';
+import { endEventStream, HttpDrain, stopOnDrain } from './drains';
 import { GracefulShutdown } from './graceful-shutdown';
 
 const silent = pino({ level: 'silent' });
@@ -23,6 +23,22 @@ describe('GracefulShutdown', () => {
       });
     await shutdown.run('SIGTERM');
     expect(seen).toEqual(['first true', 'last true']);
+    expect(exits).toEqual([0]);
+  });
+
+  it('exits 0 right after a phase that reports exitNow, skipping the phases left', async () => {
+    const exits: number[] = [];
+    const seen: string[] = [];
+    const shutdown = new GracefulShutdown({ timeoutMs: 1000, log: silent, exit: (code) => exits.push(code) })
+      .phase('jobs', async () => {
+        seen.push('jobs');
+        return { released: 1, exitNow: true };
+      })
+      .phase('connections', async () => {
+        seen.push('connections');
+      });
+    await shutdown.run('SIGTERM');
+    expect(seen).toEqual(['jobs']);
     expect(exits).toEqual([0]);
   });
 
@@ -83,5 +99,47 @@ describe('HttpDrain', () => {
     await expect(drain.drain(300)).resolves.toEqual({ drained: false, inFlight: 1, cut: 1 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await hanging).toMatch(/socket hang up|ECONNRESET/);
+  });
+
+  it('ends open SSE streams when the drain starts (registered ones by their own stop, others with a last event), so tailing clients do not hold the budget', async () => {
+    const released: string[] = [];
+    const server = createServer((req, res) => {
+      // As Express's response.set does: the headers are set, then sent.
+      res.setHeader('content-type', 'text/event-stream');
+      res.setHeader('connection', 'keep-alive');
+      res.writeHead(200);
+      res.write('event: hello\ndata: {}\n\n');
+      const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 50);
+      res.on('close', () => clearInterval(keepAlive));
+      if (req.url === '/registered')
+        stopOnDrain(res, () => {
+          released.push('registered');
+          endEventStream(res);
+        });
+    });
+    const drain = new HttpDrain(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const tail = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path }, (res) => {
+          let body = '';
+          res.on('data', (chunk) => (body += chunk));
+          res.on('end', () => resolve(body));
+        })
+          .on('error', reject)
+          .end();
+      });
+    const registered = tail('/registered');
+    const plain = tail('/plain');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const started = Date.now();
+    await expect(drain.drain(10_000)).resolves.toEqual({ drained: true, inFlight: 2, cut: 0 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(released).toEqual(['registered']);
+    for (const body of await Promise.all([registered, plain])) {
+      expect(body).toMatch(/^event: hello\n/);
+      expect(body).toMatch(/event: shutdown\ndata: \{"reason":"server shutting down","reconnect":true\}\n\n$/);
+    }
   });
 });

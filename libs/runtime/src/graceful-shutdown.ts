@@ -1,7 +1,12 @@
 import type { Logger } from 'pino';
 
-/** What a phase reports for the log line that closes it. */
-export type PhaseReport = Record<string, unknown> | void;
+/**
+ * What a phase reports for the log line that closes it. `exitNow: true` ends the
+ * process right after that line, skipping the phases left: for a worker whose
+ * released jobs' handlers would otherwise keep running here while a peer
+ * already runs them again.
+ */
+export type PhaseReport = (Record<string, unknown> & { exitNow?: boolean }) | void;
 
 /** Milliseconds left of the shutdown budget (never negative). */
 export type Remaining = () => number;
@@ -75,6 +80,14 @@ export class GracefulShutdown {
       try {
         const report = await phase.run(remaining);
         log.info({ phase: phase.name, ms: Date.now() - phaseStart, ...(report ?? {}) }, 'shutdown phase done');
+        if (report?.exitNow) {
+          // No await from here to the exit: no timer or I/O callback (a released handler's next move) runs in between. The exit closes the sockets.
+          const skipped = this.phases.slice(this.phases.indexOf(phase) + 1).map((next) => next.name);
+          clearTimeout(watchdog);
+          log.warn({ phase: phase.name, skipped, ms: Date.now() - began }, 'shut down at once, skipping the remaining phases');
+          this.exit(0);
+          return;
+        }
       } catch (error) {
         // A failed phase must not stop the next ones: connections still get closed.
         log.warn({ phase: phase.name, ms: Date.now() - phaseStart, err: (error as Error).message }, 'shutdown phase failed');

@@ -75,7 +75,9 @@ export async function stopWorker(app: INestMicroservice, timeoutMs: number): Pro
 /**
  * Entry point of a worker started as its own process (docker-compose, Kubernetes).
  * The ops listener comes up first, so liveness answers while PostgreSQL or Redis
- * are still awaited (readiness says not yet). SIGTERM/SIGINT: see GracefulShutdown.
+ * are still awaited (readiness says not yet). SIGTERM/SIGINT: see GracefulShutdown;
+ * if jobs outlast the budget, they are released and the process exits at once,
+ * without the connections phase (see JobDrain).
  */
 export async function runWorkerProcess(queue: WorkerQueue, moduleFactory: WorkerModuleFactory): Promise<void> {
   const { loadConfig } = await import('@bf/config');
@@ -88,7 +90,10 @@ export async function runWorkerProcess(queue: WorkerQueue, moduleFactory: Worker
   new GracefulShutdown({ timeoutMs: config.lifecycle.shutdownTimeoutMs, log })
     .phase('jobs', async (remaining) => {
       stopping = true;
-      return app ? stopWorker(app, remaining()) : { started: false };
+      if (!app) return { started: false };
+      const result = await stopWorker(app, remaining());
+      // Handlers still running (their jobs released or left to stall) must not go on here: exit now, not after closing connections.
+      return { ...result, exitNow: !result.drained };
     })
     .phase('connections', async () => {
       ops?.close();

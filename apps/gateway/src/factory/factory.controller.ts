@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { BriefingSchema, BUSINESS_TYPES, SYSTEM_VERSION } from '@bf/contracts';
 import { PlanView, PlanViewReader } from '@bf/persistence';
+import { endEventStream, stopOnDrain } from '@bf/runtime';
 import { TemplateManifest, TemplateRegistry } from '@bf/templates';
 import { validated } from '../http/validate';
 import { requestTenant } from '../http/tenant';
@@ -131,7 +132,8 @@ export class FactoryController {
   /**
    * Live progress as Server-Sent Events: first a `snapshot` of the durable state,
    * then one `progress` event per step or run transition, and `: keep-alive`
-   * comments so proxies keep the stream open. The stream ends when the client goes.
+   * comments so proxies keep the stream open. The stream ends when the client goes,
+   * or with a `shutdown` event when the gateway stops.
    */
   @Get(':planId/events')
   @RequireRole('viewer')
@@ -143,7 +145,7 @@ export class FactoryController {
     response.flushHeaders();
     const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     // Subscribe before the snapshot, so nothing between the two is lost.
-    const unwatch = await this.progress.watch(planId, (event) => send('progress', event), () => response.end());
+    const unwatch = await this.progress.watch(planId, (event) => send('progress', event), () => endEventStream(response));
     send('snapshot', {
       plan_id: snapshot.plan_id,
       status: snapshot.status,
@@ -155,6 +157,8 @@ export class FactoryController {
       clearInterval(keepAlive);
       unwatch();
     });
+    // Ended with a last `shutdown` event as soon as the gateway starts draining (the client reconnects elsewhere), not when the drain gives up on it.
+    stopOnDrain(response, () => endEventStream(response));
   }
 
   @Get(':planId/evidence')

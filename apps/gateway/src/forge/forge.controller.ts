@@ -15,6 +15,7 @@ import {
 } from '@bf/forge';
 import { Inject } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
+import { endEventStream, stopOnDrain } from '@bf/runtime';
 import { RequireRole } from '../http/auth.decorators';
 import { validated } from '../http/validate';
 import { forgeActor, forgeTenant } from './forge-actor';
@@ -88,6 +89,11 @@ export class ForgeController implements BeforeApplicationShutdown {
     };
     this.streams.add(stop);
     request.on('close', stop);
+    // The gateway's HTTP drain ends the stream at once with a last `shutdown` event (the client reconnects and gets the durable log); the poll loop sees `closed` and stops.
+    stopOnDrain(response, () => {
+      stop();
+      endEventStream(response);
+    });
     try {
       await this.followLog(tenantId, job.id, send, () => closed, () => response.write(': keep-alive\n\n'));
     } catch {
