@@ -73,10 +73,13 @@ export class QueueEventsRegistry implements OnModuleInit, OnModuleDestroy {
       let interval = 50;
       const checkState = async () => {
         try {
-          const current = await this.producer.queue(queue).getJob(jobId);
-          const state = current ? await current.getState() : 'unknown';
-          if (current && state === 'completed') return onCompleted({ returnvalue: current.returnvalue });
-          if (current && state === 'failed') return onFailed({ failedReason: current.failedReason });
+          // The state first, then the job: a job read before it completed carries no return value yet.
+          const state = await this.producer.queue(queue).getJobState(jobId);
+          if (state === 'completed' || state === 'failed') {
+            const finished = await this.producer.queue(queue).getJob(jobId);
+            if (finished && state === 'completed') return onCompleted({ returnvalue: finished.returnvalue });
+            if (finished && state === 'failed') return onFailed({ failedReason: finished.failedReason });
+          }
         } catch {
           // A poll that fails is retried at the next interval; the deadline still bounds the wait.
         }
