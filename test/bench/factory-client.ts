@@ -6,7 +6,14 @@ import { performance } from 'node:perf_hooks';
  * No polling, so the benchmark measures the system rather than its own loop.
  */
 export class FactoryClient {
-  constructor(private readonly baseUrl: string) {}
+  /** Milliseconds each execute request took to answer (the run's start), for telling it from the steps' time. */
+  readonly executeMs: number[] = [];
+
+  /** `headers`: the API key the benchmark runs as (`Authorization: Bearer …`). */
+  constructor(
+    private readonly baseUrl: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
 
   async plan(briefing: object): Promise<string> {
     const body = await this.post('/api/factory/plan', briefing);
@@ -17,13 +24,14 @@ export class FactoryClient {
   /** Executes a planned dry run and resolves with the milliseconds until the run ended. */
   async runToEnd(planId: string): Promise<number> {
     const abort = new AbortController();
-    const stream = await fetch(`${this.baseUrl}/api/factory/${planId}/events`, { signal: abort.signal });
+    const stream = await fetch(`${this.baseUrl}/api/factory/${planId}/events`, { signal: abort.signal, headers: this.headers });
     const reader = stream.body!.getReader();
     const buffer = { text: '' };
     try {
       await this.readUntil(reader, buffer, (event) => event.event === 'snapshot');
       const started = performance.now();
       const accepted = await this.post(`/api/factory/execute?plan_id=${planId}&confirm=true`);
+      this.executeMs.push(performance.now() - started);
       if (!accepted.run_id) throw new Error(`execute refused: ${JSON.stringify(accepted)}`);
       const end = await this.readUntil(reader, buffer, (event) => event.event === 'progress' && event.data.kind === 'run' && event.data.runId === accepted.run_id && event.data.status !== 'running');
       if (end.data.status !== 'completed') throw new Error(`run ended ${end.data.status}`);
@@ -56,7 +64,7 @@ export class FactoryClient {
   }
 
   private async post(path: string, body?: unknown): Promise<any> {
-    const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const response = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { ...this.headers, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
     return response.json();
   }
 }

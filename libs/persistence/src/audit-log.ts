@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { AuditEvent, AuditEventType, AuditSeverity, newId } from '@bf/contracts';
+import { currentCorrelationId } from '@bf/observability';
 import { auditEventHash, chainKeyOf, ChainedFields, GENESIS_HASH } from './audit-chain';
 import { AuditEventEntity } from './entities';
 
@@ -113,7 +114,8 @@ export class AuditLog {
         severity: entry.severity,
         reason: entry.reason,
         success: entry.success,
-        correlation_id: entry.runId ?? entry.planId ?? null,
+        // The request (or its run's) correlation id; the run or plan for events made outside any (older rows, scripts).
+        correlation_id: currentCorrelationId() ?? entry.runId ?? entry.planId ?? null,
         plan_id: entry.planId ?? null,
         run_id: entry.runId ?? null,
         // Hashed as PostgreSQL will give it back (a JSON round trip), so verification sees the same value.

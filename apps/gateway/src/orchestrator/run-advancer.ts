@@ -1,8 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
+import { escapeLiteral } from 'pg';
 import { ConflictException, Inject, Injectable, NotFoundException, Optional, ServiceUnavailableException } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { StepReport, StepStatus } from '@bf/contracts';
+import { adoptCorrelationId } from '@bf/observability';
 import { AuditEntry, AuditLog, graphSpecOf, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
 import { PlanStepCache } from './plan-step.cache';
 import { endRun } from './end-run';
@@ -10,6 +12,7 @@ import { eventType } from './event-names';
 import { Compensation, RunSettler } from './run-settler';
 import { ProgressExtra, ReadyStep, RunRef } from './step-dispatcher';
 import { SqlBatch } from './sql-batch';
+import { twoTripTransaction } from './two-trip-transaction';
 
 /** What `bf_lock_run` returns: the locked run, its step runs, and its audit chain's head (under the chain's lock). */
 interface LockedRun {
@@ -64,19 +67,23 @@ export class RunAdvancer {
   }
 
   /**
-   * One report, in few round trips: `bf_lock_run` locks the run and reads its
-   * step runs and audit chain head in one; the writes of the usual report (the
-   * step, the run's context, newly ready steps, the audit events) then go in one
-   * statement (SqlBatch), and any less usual path flushes before it reads.
+   * One report, in two round trips for the usual one: BEGIN with `bf_lock_run`
+   * (locks the run, reads its step runs and audit chain head), then the writes
+   * (the step, the run's context, newly ready steps, the audit events: one
+   * statement, SqlBatch) with COMMIT (twoTripTransaction). A less usual path
+   * (a failure, the run's end, a rollback) flushes before it reads, in between.
    */
   apply(report: StepReport): Promise<Advance | undefined> {
-    return this.dataSource.transaction(async (manager) => {
-      const [{ locked }]: { locked: LockedRun | null }[] = await manager.query('SELECT bf_lock_run($1, $2) AS locked', [report.runId, report.tenantId]);
-      if (!locked) return undefined;
+    const lock = `SELECT bf_lock_run(${escapeLiteral(report.runId)}, ${escapeLiteral(report.tenantId)}) AS locked`;
+    return twoTripTransaction(this.dataSource, lock, async (manager, rows) => {
+      const locked = rows[0].locked as LockedRun | null;
+      if (!locked) return { result: undefined, last: null };
       const run = hydrate(manager, RunEntity, locked.run);
+      // A report enqueued without a correlation id (before they existed) takes its run's: the events and jobs it leads to carry it.
+      adoptCorrelationId(run.correlationId);
       const steps = await this.planSteps.of(manager, run.planId);
       const step = steps.find((candidate) => candidate.stepId === report.stepId);
-      if (!step) return undefined;
+      if (!step) return { result: undefined, last: null };
       const stepRuns = new Map(locked.step_runs.map((raw) => hydrate(manager, StepRunEntity, raw)).map((row) => [row.stepId, row]));
       this.audit.begin(manager);
       try {
@@ -86,8 +93,9 @@ export class RunAdvancer {
           report.status === 'rolled_back' || report.status === 'rollback_failed'
             ? await this.applyRollbackReport(manager, run, step, report, stepRuns.get(step.stepId))
             : await this.applyStepReport(manager, run, step, report, steps, stepRuns, batch);
-        const advance = await this.advance(manager, run, steps, transitions, stepRuns, batch);
-        return { ...advance, stepMode: progressMode(stepRuns.get(step.stepId)) };
+        const advance = await this.advance(manager, run, steps, transitions, stepRuns, batch, { holdLastWrite: true });
+        // The last writes (and the audit rows) go with the COMMIT: nothing reads after them.
+        return { result: { ...advance, stepMode: progressMode(stepRuns.get(step.stepId)) }, last: batch.takeInline(manager, this.audit) };
       } finally {
         this.audit.discard(manager);
       }
@@ -142,6 +150,7 @@ export class RunAdvancer {
     transitions: string[],
     stepRuns: Map<string, StepRunEntity>,
     batch = new SqlBatch(),
+    { holdLastWrite = false } = {},
   ): Promise<Advance> {
     if (run.status === 'running' && !run.cancelRequested) await this.finishIfDone(manager, run, steps, stepRuns, batch);
     const dispatching = run.status === 'running' && !run.cancelRequested;
@@ -149,7 +158,8 @@ export class RunAdvancer {
     // Settling reads and writes step runs unless the run is plainly still going: what is held back goes first.
     if (!dispatching) await batch.flush(manager);
     const settlement = await this.settler.settle(manager, run, steps, stepRuns);
-    await batch.flush(manager, this.audit);
+    // Held back, the caller sends the last writes with its COMMIT (apply: takeInline).
+    if (!holdLastWrite) await batch.flush(manager, this.audit);
     return {
       run: { tenantId: run.tenantId, planId: run.planId, runId: run.id, dryRun: run.dryRun },
       applied: transitions.length > 0,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, StepRunEntity } from '@bf/persistence';
+import { AuditLog, PlanEntity, PlanStepEntity, RunEntity, settleRunCredits, StepRunEntity } from '@bf/persistence';
 import { endRun } from './end-run';
 import { eventType } from './event-names';
 
@@ -31,6 +31,10 @@ export class RunSettler {
     if (run.status === 'running' && !run.cancelRequested) return { compensate: [], settled: false };
     if (this.inFlightOf(stepRuns)) return { compensate: [], settled: false };
     if (run.status === 'running') await this.cancel(manager, run);
+    // The run has ended and nothing of it is in flight: its step outcomes are final, so its credits settle (once).
+    // Only live steps are priced (CreditsService.reserveForRun, from the modes the step runs record), so a run
+    // whose every step ran as a dry run reserved nothing, and there is nothing to look up.
+    if (![...stepRuns.values()].every((stepRun) => stepRun.dryRun === true)) await settleRunCredits(manager, run);
     if (!run.rollbackRequested) return { compensate: [], settled: true };
     if (!run.rollbackStatus) await this.startRollback(manager, run, steps);
     if (run.rollbackStatus !== 'rolling_back') return { compensate: [], settled: true };

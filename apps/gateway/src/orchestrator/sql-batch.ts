@@ -1,5 +1,10 @@
+import { escapeLiteral } from 'pg';
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AuditLog, SqlParams } from '@bf/persistence';
+
+// node-postgres's own conversion of a bind parameter to the text it sends (not in its type declarations).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { prepareValue } = require('pg/lib/utils') as { prepareValue(value: unknown): unknown };
 
 /**
  * Data-modifying statements held back so several go to PostgreSQL in one round
@@ -45,12 +50,45 @@ export class SqlBatch implements SqlParams {
 
   /** Runs the held statements, and the audit INSERT of the open batch when `audit` is given, in one statement. */
   async flush(manager: EntityManager, audit?: AuditLog): Promise<void> {
+    const taken = this.take(manager, audit);
+    if (taken) await manager.query(taken.sql, taken.values);
+  }
+
+  /**
+   * Like `flush`, but returns the statement with its values written in as
+   * literals (null when there is nothing to run), for the caller to send with
+   * other statements in one simple query: the orchestrator sends it with its COMMIT.
+   */
+  takeInline(manager: EntityManager, audit?: AuditLog): string | null {
+    const taken = this.take(manager, audit);
+    return taken && inlineParameters(taken.sql, taken.values);
+  }
+
+  private take(manager: EntityManager, audit?: AuditLog): { sql: string; values: unknown[] } | null {
     const insert = audit?.drainInsert(manager, this);
     const statements = insert ? [...this.statements, insert] : this.statements;
     const values = this.values;
     this.statements = [];
     this.values = [];
-    if (!statements.length) return;
-    await manager.query(statements.length === 1 ? statements[0] : `WITH ${statements.map((sql, i) => `w${i} AS (${sql})`).join(', ')} SELECT 1`, values);
+    if (!statements.length) return null;
+    return { sql: statements.length === 1 ? statements[0] : `WITH ${statements.map((sql, i) => `w${i} AS (${sql})`).join(', ')} SELECT 1`, values };
   }
+}
+
+/**
+ * `sql` with each `$n` replaced by its value as a quoted literal: the same text
+ * node-postgres would send as that bind parameter (`prepareValue`: dates with
+ * their offset, arrays as array literals, objects as JSON), escaped by its own
+ * `escapeLiteral`, and like a parameter of unspecified type, typed by its
+ * context. Only for statements built here, whose text holds no quoted strings.
+ */
+export function inlineParameters(sql: string, values: unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (_, index: string) => {
+    const position = Number(index) - 1;
+    if (position < 0 || position >= values.length) throw new Error(`no value for parameter $${index}`);
+    const text = prepareValue(values[position]);
+    if (text === null || text === undefined) return 'NULL';
+    if (typeof text !== 'string') throw new Error(`parameter $${index} cannot be written as a literal`);
+    return escapeLiteral(text);
+  });
 }

@@ -58,9 +58,23 @@ export class StepDispatcher {
   }
 
   async announce(run: RunRef, kind: 'step' | 'run', status: string, stepId: string | null = null, extra: ProgressExtra = {}): Promise<void> {
+    await this.announceAll(run, [{ kind, status, stepId, extra }]);
+  }
+
+  /** Several progress events of one run, in order, in one round trip. */
+  async announceAll(run: RunRef, announcements: Announcement[]): Promise<void> {
+    if (!announcements.length) return;
+    const at = new Date().toISOString();
     // Progress is best effort: losing one only delays a display, never the run.
     await this.progress
-      .publish({ planId: run.planId, runId: run.runId, kind, stepId, status, at: new Date().toISOString(), ...extra })
+      .publishAll(announcements.map(({ kind, status, stepId = null, extra = {} }) => ({ planId: run.planId, runId: run.runId, kind, stepId, status, at, ...extra })))
       .catch(() => undefined);
   }
+}
+
+export interface Announcement {
+  kind: 'step' | 'run';
+  status: string;
+  stepId?: string | null;
+  extra?: ProgressExtra;
 }
