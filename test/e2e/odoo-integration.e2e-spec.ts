@@ -15,7 +15,7 @@ import { OdooConnection } from '../../apps/odoo/src/odoo-connection';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
 import { freePort } from '../support/net';
 import { authHeaders, roleFor } from '../support/auth';
-import { eventually, startTestSystem } from '../support/system';
+import { eventually, fromWorkers, startTestSystem } from '../support/system';
 
 const PASSWORD = 'Odoo-Adm1n-s3cret-pw';
 const SITE = 'leads-e2e.example';
@@ -55,16 +55,7 @@ describe('contact form → crm.lead integration and final validation', () => {
     runState: Object.freeze({ ...run.context, odoo_modules: ['crm'] }),
   });
   const integration = { name: 'Contact form to CRM', source: 'website', target: 'odoo', type: 'contact_form', enabled: true, config: {} };
-  const worker = <T>(type: new (...args: any[]) => T): T => {
-    for (const app of system.workers) {
-      try {
-        return app.get(type, { strict: false });
-      } catch {
-        // not in this worker
-      }
-    }
-    throw new Error(`no worker provides ${type.name}`);
-  };
+  const worker = <T>(type: new (...args: any[]) => T): T => fromWorkers(system, type);
 
   beforeAll(async () => {
     odoo = await OdooDouble.start({ db: 'acme', login: 'admin', password: PASSWORD, installed: ['crm'] });

@@ -10,7 +10,7 @@ import { OdooConnection } from '../../apps/odoo/src/odoo-connection';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
 import { authHeaders, roleFor } from '../support/auth';
 import { freePort } from '../support/net';
-import { eventually, startTestSystem } from '../support/system';
+import { eventually, fromWorkers, secretsOnlyOdooEnv, startTestSystem } from '../support/system';
 
 const PASSWORD = `odoo-tenant-pw-${randomBytes(8).toString('hex')}`;
 const SITE = 'secret-leads.example';
@@ -33,16 +33,7 @@ describe('secret_ref for the CRM integration, lead delivery and step modes (no O
     const raw = await response.text();
     return { status: response.status, raw, body: raw ? JSON.parse(raw) : undefined };
   };
-  const worker = <T>(type: new (...args: any[]) => T): T => {
-    for (const app of system.workers) {
-      try {
-        return app.get(type, { strict: false });
-      } catch {
-        // not in this worker
-      }
-    }
-    throw new Error(`no worker provides ${type.name}`);
-  };
+  const worker = <T>(type: new (...args: any[]) => T): T => fromWorkers(system, type);
   const context = (parameters: Record<string, unknown>): StepContext => ({
     tenantId: TENANT,
     planId: run.plan_id,
@@ -64,13 +55,7 @@ describe('secret_ref for the CRM integration, lead delivery and step modes (no O
     system = await startTestSystem('odoosecretref', {
       PORT: String(await freePort()),
       SITE_SCREENSHOT: 'off',
-      SECRETS_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      // The Odoo double listens on loopback, which the SSRF guard refuses by default.
-      SSRF_ALLOW_CIDRS: '127.0.0.0/8',
-      ODOO_URL: '',
-      ODOO_DB: '',
-      ODOO_USER: '',
-      ODOO_PASSWORD: '',
+      ...secretsOnlyOdooEnv(),
     });
     dataSource = system.gateway.get(DataSource);
     const stored = await call('PUT', '/api/v1/secrets/odoo-tenant', { value: { url: odoo.url, db: 'acme', user: 'admin', password: PASSWORD } }, authHeaders(system, 'admin'));

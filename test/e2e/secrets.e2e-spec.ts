@@ -7,7 +7,7 @@ import { RunningSystem } from '../../apps/gateway/src/start-all';
 import { OdooDouble } from '../doubles/odoo-xmlrpc.double';
 import { authHeaders, otherTenantHeaders } from '../support/auth';
 import { freePort } from '../support/net';
-import { eventually, startTestSystem } from '../support/system';
+import { eventually, secretsOnlyOdooEnv, startTestSystem } from '../support/system';
 
 /** Distinctive, so finding it anywhere (a response, a row, a log line, the evidence pack) is unambiguous. */
 const ODOO_PASSWORD = `odoo-pw-${randomBytes(9).toString('hex')}`;
@@ -41,13 +41,7 @@ describe('tenant secrets: routes and secret_ref', () => {
       PORT: String(await freePort()),
       SITE_SCREENSHOT: 'off',
       LOG_LEVEL: 'debug',
-      SECRETS_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      // The Odoo double listens on loopback, which the SSRF guard refuses by default.
-      SSRF_ALLOW_CIDRS: '127.0.0.0/8',
-      ODOO_URL: '',
-      ODOO_DB: '',
-      ODOO_USER: '',
-      ODOO_PASSWORD: '',
+      ...secretsOnlyOdooEnv(),
     });
     dataSource = system.gateway.get(DataSource);
   }, 60_000);

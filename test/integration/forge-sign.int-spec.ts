@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
-import { Client } from 'pg';
 import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { loadConfig, SecretBytes } from '@bf/config';
@@ -20,6 +19,7 @@ import { KeyDecryptionError } from '../../apps/forge-sign/src/key-cipher';
 import { signingKeyId } from '../../apps/forge-sign/src/key-id';
 import { loadMasterKey, MasterKeyError } from '../../apps/forge-sign/src/master-key';
 import { SigningKeyStore } from '../../apps/forge-sign/src/signing-key.store';
+import { dropDatabase, suiteDatabaseUrl } from '../support/suite-database';
 import { currentTestEnv } from '../support/test-env';
 
 /**
@@ -29,11 +29,7 @@ import { currentTestEnv } from '../support/test-env';
  */
 describe('forge-sign: keys at rest and DSSE signing', () => {
   const env = currentTestEnv();
-  const databaseUrl = (() => {
-    const url = new URL(env.databaseUrl);
-    url.pathname = `${url.pathname}_sign`;
-    return url.toString();
-  })();
+  const databaseUrl = suiteDatabaseUrl(env.databaseUrl, 'sign');
   const prefix = `${env.queuePrefix}_sign`;
   const silent = pino({ level: 'silent' });
   const master = new SecretBytes(randomBytes(32));
@@ -62,13 +58,7 @@ describe('forge-sign: keys at rest and DSSE signing', () => {
     await producer.close();
     await redis.quit();
     await dataSource.destroy();
-    const admin = new URL(databaseUrl);
-    const name = admin.pathname.slice(1);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(databaseUrl);
     rmSync(work, { recursive: true, force: true });
   });
 

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { loadConfig, openBytes, SealedBoxError, sealBytes, SecretBytes } from '@bf/config';
 import { createDataSource, migrate } from '@bf/persistence';
@@ -13,6 +12,7 @@ import { ConfigureDnsStep } from '../../apps/dns/src/configure-dns.step';
 import { DnsProviderCheck } from '../../apps/gateway/src/factory/preflight/dns-provider.check';
 import { hetznerDnsDouble } from '../doubles/hetzner-dns.double';
 import { startHttpDouble } from '../doubles/http-double';
+import { dropDatabase, suiteDatabaseUrl } from '../support/suite-database';
 import { currentTestEnv } from '../support/test-env';
 
 /**
@@ -22,11 +22,7 @@ import { currentTestEnv } from '../support/test-env';
  */
 describe('tenant secrets: sealed at rest, rotated by key id', () => {
   const env = currentTestEnv();
-  const databaseUrl = (() => {
-    const url = new URL(env.databaseUrl);
-    url.pathname = `${url.pathname}_secrets`;
-    return url.toString();
-  })();
+  const databaseUrl = suiteDatabaseUrl(env.databaseUrl, 'secrets');
   const k1 = randomBytes(32).toString('base64');
   const k2 = randomBytes(32).toString('base64');
   const TENANT = 'tenant_default';
@@ -50,13 +46,7 @@ describe('tenant secrets: sealed at rest, rotated by key id', () => {
     await dataSource?.destroy();
     rmSync(work, { recursive: true, force: true });
     // The run's teardown drops only the run's own database; this one is ours to remove.
-    const admin = new URL(databaseUrl);
-    const name = admin.pathname.slice(1);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.end();
+    await dropDatabase(databaseUrl);
   });
 
   beforeEach(() => dataSource.query('DELETE FROM tenant_secrets'));

@@ -1,18 +1,12 @@
 import { rmSync } from 'node:fs';
 import IORedis from 'ioredis';
-import { Client } from 'pg';
+import { dropDatabase } from './suite-database';
 import { currentTestEnv } from './test-env';
 
 /** Removes everything this run made: its database, its Redis keys and its data directory. */
 export default async function globalTeardown(): Promise<void> {
   const env = currentTestEnv();
-  const admin = new URL(env.databaseUrl);
-  const name = admin.pathname.slice(1);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await client.end();
+  await dropDatabase(env.databaseUrl);
 
   const redis = new IORedis(env.redisUrl);
   let cursor = '0';

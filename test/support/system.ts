@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { AppConfig, loadConfig } from '@bf/config';
 import { RunningSystem, startAll } from '../../apps/gateway/src/start-all';
 import { provisionTestKeys } from './auth';
@@ -36,6 +36,34 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
   // Every gateway route but health, metrics and the contact form needs a key: one per role, see authHeaders.
   await provisionTestKeys(system, suite);
   return system;
+}
+
+/** The provider of `type` from whichever of the system's worker apps has it, for calling a step or service directly. */
+export function fromWorkers<T>(system: RunningSystem, type: new (...args: any[]) => T): T {
+  for (const app of system.workers) {
+    try {
+      return app.get(type, { strict: false });
+    } catch {
+      // not in this worker
+    }
+  }
+  throw new Error(`no worker provides ${type.name}`);
+}
+
+/**
+ * Overrides for a system whose Odoo logins live only in tenant secrets: a fresh
+ * secrets master key and no ODOO_* at all.
+ */
+export function secretsOnlyOdooEnv(): NodeJS.ProcessEnv {
+  return {
+    SECRETS_MASTER_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    // The Odoo double listens on loopback, which the SSRF guard refuses by default.
+    SSRF_ALLOW_CIDRS: '127.0.0.0/8',
+    ODOO_URL: '',
+    ODOO_DB: '',
+    ODOO_USER: '',
+    ODOO_PASSWORD: '',
+  };
 }
 
 /** Polls until `check` returns a value, or fails after `timeoutMs`. */

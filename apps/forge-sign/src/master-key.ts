@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { AppConfig, SecretBytes } from '@bf/config';
+import { AppConfig, developmentMasterKey, SecretBytes } from '@bf/config';
 
 export class MasterKeyError extends Error {}
 
@@ -22,14 +19,11 @@ export async function loadMasterKey(config: AppConfig, log: Logger): Promise<Sec
         'Set EVIDENCE_MASTER_KEY (or EVIDENCE_MASTER_KEY_FILE) to the base64 of 32 random bytes, e.g. `openssl rand -base64 32`.',
     );
   }
-  const path = join(config.storage.keysDir, DEV_FILE);
-  await mkdir(config.storage.keysDir, { recursive: true, mode: 0o700 });
-  // 'wx': when two processes start together the first file wins and both read it back.
-  await writeFile(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  const text = (await readFile(path, 'utf8')).trim();
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(text)) throw new MasterKeyError(`the development master key file ${path} is not the base64 of 32 bytes; delete it only if no signing key was encrypted under it`);
+  const { path, key } = await developmentMasterKey(
+    config.storage.keysDir,
+    DEV_FILE,
+    (file) => new MasterKeyError(`the development master key file ${file} is not the base64 of 32 bytes; delete it only if no signing key was encrypted under it`),
+  );
   log.warn({ path }, 'EVIDENCE_MASTER_KEY is not set: using a generated development master key file. For development only; production refuses to start without EVIDENCE_MASTER_KEY');
-  return SecretBytes.fromBase64(text);
+  return key;
 }

@@ -1,7 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AppConfig, SecretBytes } from '@bf/config';
+import { AppConfig, developmentMasterKey, SecretBytes } from '@bf/config';
 
 export class SecretsKeyringError extends Error {}
 
@@ -51,13 +48,10 @@ export async function loadSecretsKeyring(config: AppConfig): Promise<SecretsKeyr
         'Set SECRETS_MASTER_KEYS=k1:<base64 of 32 random bytes> (e.g. `openssl rand -base64 32`), or its _FILE variant.',
     );
   }
-  const path = join(config.storage.keysDir, DEV_FILE);
-  await mkdir(config.storage.keysDir, { recursive: true, mode: 0o700 });
-  // 'wx': when two processes start together the first file wins and both read it back.
-  await writeFile(path, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
-  });
-  const text = (await readFile(path, 'utf8')).trim();
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(text)) throw new SecretsKeyringError(`the development secrets master key file ${path} is not the base64 of 32 bytes`);
-  return new SecretsKeyring([{ id: DEV_MASTER_KEY_ID, key: SecretBytes.fromBase64(text) }]);
+  const { key } = await developmentMasterKey(
+    config.storage.keysDir,
+    DEV_FILE,
+    (file) => new SecretsKeyringError(`the development secrets master key file ${file} is not the base64 of 32 bytes`),
+  );
+  return new SecretsKeyring([{ id: DEV_MASTER_KEY_ID, key }]);
 }

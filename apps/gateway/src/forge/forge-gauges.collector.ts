@@ -1,26 +1,16 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { forgeApprovalsPending, forgeJobsQueued, forgeJobsRunning } from '@bf/observability';
+import { PeriodicGaugeCollector } from '../ops/periodic-gauge-collector';
 
 /**
  * Fills the forge gauges from PostgreSQL every few seconds (the gateway owns the
- * jobs and approvals tables' API): on a timer, like bf_queue_jobs, so a slow
- * database never makes /metrics slow. Every replica reports the same: use max().
+ * jobs and approvals tables' API); see PeriodicGaugeCollector.
  */
 @Injectable()
-export class ForgeGaugesCollector implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly dataSource: DataSource) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.collect().catch(() => undefined), 5000);
-    this.timer.unref();
-    void this.collect().catch(() => undefined);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+export class ForgeGaugesCollector extends PeriodicGaugeCollector {
+  constructor(private readonly dataSource: DataSource) {
+    super();
   }
 
   async collect(): Promise<void> {

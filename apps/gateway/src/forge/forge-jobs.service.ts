@@ -8,6 +8,7 @@ import { AuditLog } from '@bf/persistence';
 import { JobProducer } from '@bf/queue';
 import { actorMetadata, ForgeActor } from './forge-actor';
 import { JOB_COLUMNS, jobView, JobRow, RunRow } from './forge-views';
+import { tenantPage } from './tenant-page';
 
 export const FORGE_JOB_ID = /^fjob_[0-9a-f]{12}$/;
 
@@ -59,16 +60,8 @@ export class ForgeJobsService {
   }
 
   async list(tenantId: string, query: z.infer<typeof ForgeJobListQuerySchema>) {
-    const where = ['tenant_id = $1'];
-    const values: unknown[] = [tenantId];
-    for (const [column, value] of [['status', query.status], ['template', query.template], ['requested_by', query.requested_by]] as const) {
-      if (value !== undefined) {
-        values.push(value);
-        where.push(`${column} = $${values.length}`);
-      }
-    }
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM forge_jobs WHERE ${where.join(' AND ')}`, values);
-    const rows: JobRow[] = await this.dataSource.query(`SELECT ${JOB_COLUMNS} FROM forge_jobs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id LIMIT ${query.limit} OFFSET ${query.offset}`, values);
+    const filters = { status: query.status, template: query.template, requested_by: query.requested_by };
+    const { total, rows } = await tenantPage<JobRow>(this.dataSource, 'forge_jobs', JOB_COLUMNS, tenantId, { filters, limit: query.limit, offset: query.offset });
     return { total, limit: query.limit, offset: query.offset, jobs: rows.map((row) => jobView(row)) };
   }
 

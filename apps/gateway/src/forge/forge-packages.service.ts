@@ -8,6 +8,7 @@ import { AuditLog } from '@bf/persistence';
 import { TenantSecrets } from '@bf/tenancy';
 import { actorMetadata, ForgeActor } from './forge-actor';
 import { PACKAGE_COLUMNS, PackageRow, packageView } from './forge-views';
+import { tenantPage } from './tenant-page';
 
 export const PACKAGE_ID = /^pkg_[0-9a-f]{12}$/;
 
@@ -39,16 +40,8 @@ export class ForgePackagesService {
   ) {}
 
   async list(tenantId: string, query: z.infer<typeof PackageListQuerySchema>) {
-    const where = ['tenant_id = $1'];
-    const values: unknown[] = [tenantId];
-    for (const [column, value] of [['status', query.status], ['cms', query.cms], ['slug', query.slug]] as const) {
-      if (value !== undefined) {
-        values.push(value);
-        where.push(`${column} = $${values.length}`);
-      }
-    }
-    const [{ total }]: { total: number }[] = await this.dataSource.query(`SELECT count(*)::int AS total FROM plugin_packages WHERE ${where.join(' AND ')}`, values);
-    const rows: PackageRow[] = await this.dataSource.query(`SELECT ${PACKAGE_COLUMNS} FROM plugin_packages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id LIMIT ${query.limit} OFFSET ${query.offset}`, values);
+    const filters = { status: query.status, cms: query.cms, slug: query.slug };
+    const { total, rows } = await tenantPage<PackageRow>(this.dataSource, 'plugin_packages', PACKAGE_COLUMNS, tenantId, { filters, limit: query.limit, offset: query.offset });
     return { total, limit: query.limit, offset: query.offset, packages: rows.map(packageView) };
   }
 

@@ -1,29 +1,16 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ALL_QUEUES } from '@bf/contracts';
 import { queueJobs } from '@bf/observability';
 import { JobProducer } from '@bf/queue';
+import { PeriodicGaugeCollector } from './periodic-gauge-collector';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 
-/**
- * Fills `bf_queue_jobs` from BullMQ's counts every few seconds. A timer rather
- * than a scrape-time read: a slow Redis must not make /metrics slow, and every
- * gateway replica reporting the same counts is fine for gauges (use max()).
- */
+/** Fills `bf_queue_jobs` from BullMQ's counts every few seconds (see PeriodicGaugeCollector). */
 @Injectable()
-export class QueueDepthCollector implements OnModuleInit, OnModuleDestroy {
-  private timer?: NodeJS.Timeout;
-
-  constructor(private readonly producer: JobProducer) {}
-
-  onModuleInit(): void {
-    this.timer = setInterval(() => void this.collect().catch(() => undefined), 5000);
-    this.timer.unref();
-    void this.collect().catch(() => undefined);
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+export class QueueDepthCollector extends PeriodicGaugeCollector {
+  constructor(private readonly producer: JobProducer) {
+    super();
   }
 
   async collect(): Promise<void> {
