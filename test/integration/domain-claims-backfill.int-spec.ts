@@ -40,7 +40,7 @@ describe('CreateDomainClaims backfill (real PostgreSQL)', () => {
       await plan('plan_bf_early', 'tenant_bf_early', '2020-01-01T00:00:00Z', [['dns.configure', 'Backfill.Example.'], ['website.generate', 'generated-only.example']]);
       await runner.query('DROP TABLE domain_claims');
       await new CreateDomainClaims1795831200029().up(runner);
-      const claims = await runner.query(`SELECT domain, tenant_id, plan_id, claimed_by_key, claimed_at = '2020-01-01T00:00:00Z'::timestamptz AS at_plan FROM domain_claims WHERE domain LIKE '%.example' ORDER BY domain`);
+      const claims = await runner.query(`SELECT domain, tenant_id, plan_id, claimed_by_key, claimed_at = '2020-01-01T00:00:00Z'::timestamptz AS at_plan FROM domain_claims WHERE domain IN ('backfill.example', 'only-late.example', 'generated-only.example') ORDER BY domain`);
       expect(claims).toEqual([
         { domain: 'backfill.example', tenant_id: 'tenant_bf_early', plan_id: 'plan_bf_early', claimed_by_key: 'key_plan_bf_early', at_plan: true },
         { domain: 'only-late.example', tenant_id: 'tenant_bf_late', plan_id: 'plan_bf_late', claimed_by_key: 'key_plan_bf_late', at_plan: false },

@@ -152,7 +152,7 @@ describe('website.deploy evidence: homepage screenshot through headless Chromium
     const store = new SiteReleaseStore(join(dataDir, 'sites'), 5);
     const src = join(dataDir, 'external-src');
     const files: Record<string, string> = {
-      'index.html': '<!doctype html><link rel="stylesheet" href="/site.css"><img src="http://tracker.invalid/pixel.gif"><script src="https://cdn.invalid/x.js"></script><h1>Own</h1>',
+      'index.html': '<!doctype html><link rel="stylesheet" href="/site.css"><img src="http://tracker.invalid/pixel.gif"><img src="https://cdn.invalid/logo.png"><h1>Own</h1>',
       'site.css': 'body { background: rgb(200, 10, 10); }',
     };
     mkdirSync(src, { recursive: true });
@@ -163,7 +163,8 @@ describe('website.deploy evidence: homepage screenshot through headless Chromium
       const shot = await shooter.shoot('external.example', { host: '127.0.0.1', port: host.port });
       expect(shot.taken).toBe(true);
       if (!shot.taken) return;
-      expect(shot.blocked_requests.sort()).toEqual(['http://tracker.invalid/pixel.gif', 'https://cdn.invalid/x.js']);
+      // Images: the site CSP lets a page load remote images (a briefing's logo_url), so the browser asks and the screenshotter refuses.
+      expect(shot.blocked_requests.sort()).toEqual(['http://tracker.invalid/pixel.gif', 'https://cdn.invalid/logo.png']);
       // The stylesheet came from the site (through the web host): the page is red, not white.
       const { width, height } = pngSize(shot.png);
       expect([width, height]).toEqual([1280, 800]);

@@ -36,6 +36,9 @@ export interface RunningSystem {
  * Boots the gateway and all seven workers in this process, sharing one Runtime.
  * `workers` replaces the worker modules (tests instrument executors this way).
  */
+/** How long `RunningSystem.stop` waits for each app to close (signals use the SHUTDOWN_TIMEOUT_MS budget instead). */
+const STOP_STEP_MS = 15_000;
+
 export async function startAll(config: AppConfig, workers: [WorkerQueue, WorkerModuleFactory][] = WORKERS): Promise<RunningSystem> {
   const runtime = await Runtime.start(config, { migrate: config.database.migrateOnBoot, name: 'all' });
   const started: INestMicroservice[] = [];
@@ -48,10 +51,13 @@ export async function startAll(config: AppConfig, workers: [WorkerQueue, WorkerM
     runtime,
     gateway,
     workers: started,
-    // Closes what the system holds now: a restarted gateway replaces the first one.
+    // Closes what the system holds now: a restarted gateway replaces the first one. Each close is
+    // bounded: a handler stuck on a connection that never came back must not hold the caller forever.
     async stop() {
-      await system.gateway.close();
-      for (const worker of system.workers) await worker.close();
+      const log = rootLogger().child({ component: 'startAll' });
+      const bounded = (closing: Promise<unknown>, what: string) => within(closing, STOP_STEP_MS, what).catch((error: Error) => log.warn({ err: error.message }, 'stop: gave up waiting'));
+      await bounded(system.gateway.close(), 'gateway close');
+      await Promise.all(system.workers.map((worker) => bounded(worker.close(), 'worker close')));
       await runtime.stop();
     },
   };
