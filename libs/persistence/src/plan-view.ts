@@ -80,9 +80,19 @@ export class PlanViewReader {
     const plan = await manager.getRepository(PlanEntity).findOneBy({ id: planId, tenantId });
     if (!plan) return undefined;
     const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+    return this.viewOf(manager, plan, steps, runId);
+  }
+
+  /**
+   * The view of a plan and its steps that the caller already read in this
+   * transaction (execute reads them once, under its plan lock), with the run state added.
+   */
+  async viewOf(manager: EntityManager, plan: PlanEntity, steps: PlanStepEntity[], runId?: string): Promise<PlanView> {
+    // With the tenant (a run's is always its plan's), so the lookup uses the (tenant_id, plan_id) index instead of scanning it whole.
+    const where = { planId: plan.id, tenantId: plan.tenantId };
     const run = runId
-      ? await manager.getRepository(RunEntity).findOneBy({ id: runId, planId })
-      : await manager.getRepository(RunEntity).findOne({ where: { planId }, order: { startedAt: 'DESC' } });
+      ? await manager.getRepository(RunEntity).findOneBy({ id: runId, ...where })
+      : await manager.getRepository(RunEntity).findOne({ where, order: { startedAt: 'DESC' } });
     const stepRuns = run ? await manager.getRepository(StepRunEntity).findBy({ runId: run.id }) : [];
     const stateOf = new Map(stepRuns.map((stepRun) => [stepRun.stepId, stepRun]));
     const stepViews = steps.map((step) => toStepView(step, stateOf.get(step.stepId)));

@@ -50,18 +50,19 @@ export class DomainClaims {
     if (names.length === 0) return;
     await manager.query("SELECT pg_advisory_xact_lock(hashtextextended('domain_claims', 0))");
     for (const domain of names) {
-      const taken: unknown[] = await manager.query(
-        `SELECT 1 FROM domain_claims
-          WHERE tenant_id <> $2 AND (domain = $1 OR right($1, length(domain) + 1) = '.' || domain OR right(domain, length($1) + 1) = '.' || $1)
-          LIMIT 1`,
-        [domain, tenantId],
-      );
-      if (taken.length > 0) throw domainTaken(domain);
-      await manager.query(
-        `INSERT INTO domain_claims (domain, tenant_id, claimed_by_key, plan_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (domain) DO UPDATE SET plan_id = COALESCE(domain_claims.plan_id, EXCLUDED.plan_id)`,
+      // The check and the claim in one round trip: nothing is written (and no row comes back)
+      // when another tenant holds the name, a parent or a child of it; under the lock, nobody can slip in between.
+      const claimed: unknown[] = await manager.query(
+        `INSERT INTO domain_claims (domain, tenant_id, claimed_by_key, plan_id)
+         SELECT $1::text, $2::text, $3::text, $4::text
+          WHERE NOT EXISTS (
+            SELECT 1 FROM domain_claims
+             WHERE tenant_id <> $2 AND (domain = $1 OR right($1, length(domain) + 1) = '.' || domain OR right(domain, length($1) + 1) = '.' || $1))
+         ON CONFLICT (domain) DO UPDATE SET plan_id = COALESCE(domain_claims.plan_id, EXCLUDED.plan_id)
+         RETURNING 1`,
         [domain, tenantId, by.keyId ?? null, by.planId ?? null],
       );
+      if (claimed.length === 0) throw domainTaken(domain);
     }
   }
 

@@ -60,10 +60,12 @@ export class ExecutionService {
       // Locking the plan row makes a concurrent second execute wait here and then see the first run.
       const plan = await manager.getRepository(PlanEntity).findOne({ where: { id: planId, tenantId }, lock: { mode: 'pessimistic_write' } });
       if (!plan) throw new NotFoundException(`plan ${planId} not found`);
-      const active = await manager.getRepository(RunEntity).findOne({ where: [{ planId, status: 'running' }, { planId, rollbackStatus: 'rolling_back' }] });
+      // With the tenant (a run's is always its plan's), so the lookup uses the (tenant_id, plan_id) index instead of scanning it whole.
+      const active = await manager.getRepository(RunEntity).findOne({ where: [{ tenantId, planId, status: 'running' }, { tenantId, planId, rollbackStatus: 'rolling_back' }] });
       if (active) throw new ConflictException({ message: `plan ${planId} is already ${active.status === 'running' ? 'executing' : 'rolling back'} in run ${active.id}`, details: { active_run_id: active.id } });
-      await this.assertReviewed(manager, plan);
+      // Read once under the plan lock: the hash check covers exactly the steps this run records and dispatches.
       const steps = await manager.getRepository(PlanStepEntity).find({ where: { planId }, order: { sequence: 'ASC' } });
+      await this.assertReviewed(manager, plan, steps);
       await this.assertDomainFree(manager, plan, steps);
       // Again under the locks, and claimed for this tenant if nobody holds it (a plan from before it was released).
       await this.claims.claim(tenantId, domainsOfSteps(steps), { planId }, manager);
@@ -154,9 +156,9 @@ export class ExecutionService {
    * Review binds to execution: the stored content must still hash to the plan's
    * hash, and a HIGH or CRITICAL plan needs an approval of exactly that hash.
    */
-  private async assertReviewed(manager: EntityManager, plan: PlanEntity): Promise<void> {
-    const view = await new PlanViewReader(this.dataSource).readIn(manager, plan.tenantId, plan.id);
-    const hash = currentContentHash(view!);
+  private async assertReviewed(manager: EntityManager, plan: PlanEntity, steps: PlanStepEntity[]): Promise<void> {
+    const view = await new PlanViewReader(this.dataSource).viewOf(manager, plan, steps);
+    const hash = currentContentHash(view);
     if (hash !== plan.planHash) {
       throw new ConflictException({ message: `plan ${plan.id} was changed after it was planned (content hash ${hash}, planned ${plan.planHash}); refusing to execute`, details: { planned_hash: plan.planHash, content_hash: hash } });
     }
