@@ -30,6 +30,9 @@ export async function startTestSystem(suite: string, overrides: NodeJS.ProcessEn
     RATE_LIMIT_PER_KEY: '1000000',
     RATE_LIMIT_PER_ADDRESS: '1000000',
     RATE_LIMIT_SENSITIVE: '1000000',
+    // Suites share the database but not the Redis prefix: one suite's run reconciler would take another's waiting
+    // steps for lost ones and run them on its own queues. Off unless a suite turns it on (run-reconciler.int-spec).
+    RECONCILE_INTERVAL_MS: '0',
     ...overrides,
   });
   const system = await startAll(config, workers);

@@ -14,6 +14,7 @@ import { OrchestratorProcessor } from './orchestrator/orchestrator.processor';
 import { RunAdvancer } from './orchestrator/run-advancer';
 import { RunSettler } from './orchestrator/run-settler';
 import { RunFollowUp } from './orchestrator/run-follow-up';
+import { RunReconciler } from './orchestrator/run-reconciler';
 import { RollbackService } from './factory/rollback.service';
 import { StepDispatcher } from './orchestrator/step-dispatcher';
 import { GraphPlanWriter } from './pipeline/graph-plan.writer';
@@ -64,7 +65,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [CoreModule.forRuntime(runtime), OpsModule],
       controllers: [FactoryController, PipelineController, PlansController, AuditController, AuditVerifyController, OrchestratorProcessor, ContactController, DnsZonesController, DomainsController, KeysController, ...TENANCY_CONTROLLERS, CreditsController, RunsController, ...SECRETS_CONTROLLERS, OnboardingController, ...FORGE_CONTROLLERS],
-      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, DomainClaims, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService, ...TENANCY_PROVIDERS, CreditsService, RunHistoryService, ...SECRETS_PROVIDERS, ...FORGE_PROVIDERS],
+      providers: [ProgressHub, IntentClient, ApprovalService, TemplateCheckService, PlanRequestService, ExecutionService, StepModePolicy, EvidenceDownloadService, QueueEventsRegistry, RunAdvancer, RunSettler, PlanStepCache, RunFollowUp, RunReconciler, RollbackService, StepDispatcher, GraphPlanWriter, GraphRunService, ...PREFLIGHT_PROVIDERS, ContactSubmissionsService, ContactRateLimiter, DeployedSites, DomainClaims, TemplatesStartupCheck, SHARED_TEMPLATE_REGISTRY, DNS_PROVIDER_FACTORY, KeysService, ...TENANCY_PROVIDERS, CreditsService, RunHistoryService, ...SECRETS_PROVIDERS, ...FORGE_PROVIDERS],
     };
   }
 }

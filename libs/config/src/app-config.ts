@@ -40,6 +40,8 @@ const EnvSchema = z.object({
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   RUNNING_REPORT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   PLAN_WAIT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+  RECONCILE_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   DNS_SERVER_PORT: port.default(5300),
   /** Address the embedded DNS server binds; 0.0.0.0 in a container so other hosts can ask it. */
   DNS_SERVER_HOST: z.string().ip().default('127.0.0.1'),
@@ -209,6 +211,8 @@ export interface AppConfig {
   log: { level: z.infer<typeof EnvSchema>['LOG_LEVEL'] };
   workers: { concurrency: number; metricsPort: number; lockMs: number; runningReportDelayMs: number; heartbeatIntervalMs: number };
   planner: { waitMs: number };
+  /** The run reconciler: how often it looks for dispatched steps without a job (0: never), and how old a dispatch must be first. */
+  reconciler: { intervalMs: number; graceMs: number };
   dns: {
     serverHost: string;
     serverPort: number;
@@ -330,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     log: { level: e.LOG_LEVEL },
     workers: { concurrency: e.WORKER_CONCURRENCY, metricsPort: e.METRICS_PORT, lockMs: e.WORKER_LOCK_MS, runningReportDelayMs: e.RUNNING_REPORT_DELAY_MS, heartbeatIntervalMs: e.HEARTBEAT_INTERVAL_MS },
     planner: { waitMs: e.PLAN_WAIT_MS },
+    reconciler: { intervalMs: e.RECONCILE_INTERVAL_MS, graceMs: e.RECONCILE_GRACE_MS },
     dns: {
       serverHost: e.DNS_SERVER_HOST,
       serverPort: e.DNS_SERVER_PORT,

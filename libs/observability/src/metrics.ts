@@ -37,6 +37,13 @@ export const httpRequestDuration = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const reconcilerRedispatched = new Counter({
+  name: 'bf_reconciler_redispatched_total',
+  help: 'Jobs the run reconciler put back on a queue because a committed dispatch left none, by queue',
+  labelNames: ['queue'] as const,
+  registers: [metricsRegistry],
+});
+
 export const runsFinished = new Counter({
   name: 'bf_runs_finished_total',
   help: 'Runs that reached an end, by outcome (completed, failed, cancelled) and mode (live, dry_run)',

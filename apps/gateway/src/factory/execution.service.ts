@@ -2,7 +2,7 @@ import { ConflictException, Inject, Injectable, NotFoundException, ServiceUnavai
 import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@bf/contracts';
-import { currentCorrelationId } from '@bf/observability';
+import { currentCorrelationId, rootLogger } from '@bf/observability';
 import { AuditEntry, AuditLog, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
 import { dryRunEventType, eventType } from '../orchestrator/event-names';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
@@ -20,6 +20,8 @@ export interface ExecutionStarted {
   dry_run_steps: DryRunStep[];
   steps_total: number;
   steps_dispatched: string[];
+  /** Set when the run was recorded but its first jobs could not be queued (Redis unreachable): the run reconciler queues them. */
+  dispatch_deferred?: string;
   preflight: { passed: true; checks: PreflightResult[] };
 }
 
@@ -119,8 +121,7 @@ export class ExecutionService {
       return { run, roots, steps, modes, dryRunSteps };
     });
     const ref: RunRef = { tenantId, planId, runId: run.id, dryRun: run.dryRun };
-    await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1, dryRun: modes.get(step.stepId)!.dryRun })));
-    await this.dispatcher.announce(ref, 'run', 'running', null, !run.dryRun && dryRunSteps.length ? { detail: `live, except dry runs of: ${dryRunSteps.map((step) => step.name).join(', ')}` } : {});
+    const dispatchDeferred = await this.dispatchRoots(ref, roots, modes, dryRunSteps);
     return {
       plan_id: planId,
       run_id: run.id,
@@ -128,9 +129,26 @@ export class ExecutionService {
       dry_run: run.dryRun,
       dry_run_steps: dryRunSteps,
       steps_total: steps.length,
-      steps_dispatched: roots.map((step) => step.stepId),
+      steps_dispatched: dispatchDeferred ? [] : roots.map((step) => step.stepId),
+      ...(dispatchDeferred ? { dispatch_deferred: dispatchDeferred } : {}),
       preflight: { passed: true, checks: preflight.checks },
     };
+  }
+
+  /**
+   * Queues the run's first steps. The run is already committed, so a queue that is
+   * unreachable now must not turn into an error answer for a run that exists: the
+   * run reconciler queues the same jobs (same ids) once the grace period has passed.
+   */
+  private async dispatchRoots(ref: RunRef, roots: PlanStepEntity[], modes: Map<string, StepMode>, dryRunSteps: DryRunStep[]): Promise<string | undefined> {
+    try {
+      await this.dispatcher.dispatch(ref, roots.map((step) => ({ stepId: step.stepId, action: step.action, attempt: 1, dryRun: modes.get(step.stepId)!.dryRun })));
+      await this.dispatcher.announce(ref, 'run', 'running', null, !ref.dryRun && dryRunSteps.length ? { detail: `live, except dry runs of: ${dryRunSteps.map((step) => step.name).join(', ')}` } : {});
+      return undefined;
+    } catch (error) {
+      rootLogger().warn({ component: 'ExecutionService', runId: ref.runId, err: (error as Error).message }, 'run recorded but its first steps could not be queued: the reconciler will queue them');
+      return `the run is recorded but its first steps could not be queued (${(error as Error).message}); they are queued again automatically within RECONCILE_GRACE_MS + RECONCILE_INTERVAL_MS`;
+    }
   }
 
   /** The plan and steps the preflight looks at, read without a lock; SAFE_MODE refuses a live plan before any probe. */
