@@ -17,6 +17,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 60000,
+  // After the crash suite restarts its private Redis, closing the BullMQ workers can hang; RunningSystem.stop
+  // gives up after 15 s and the abandoned clients keep reconnecting to the stopped Redis, which would hold
+  // the run open forever once every test has passed. Known defect, noted in the README (Operations → Tests).
+  forceExit: true,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/**/*.int-spec.ts'] },
