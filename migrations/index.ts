@@ -24,6 +24,7 @@ import { CreateCreditLedger1795831200024 } from './1795831200024-CreateCreditLed
 import { IndexRunHistory1795831200025 } from './1795831200025-IndexRunHistory';
 import { CreateTenantSecretTable1795831200026 } from './1795831200026-CreateTenantSecretTable';
 import { RouteLeadsWithTenantSecret1795831200027 } from './1795831200027-RouteLeadsWithTenantSecret';
+import { IndexActiveRuns1795831200028 } from './1795831200028-IndexActiveRuns';
 import { CreateDomainClaims1795831200029 } from './1795831200029-CreateDomainClaims';
 import { CreatePluginForgeTables1795831200030 } from './1795831200030-CreatePluginForgeTables';
 import { ProtectForgeRecords1795831200031 } from './1795831200031-ProtectForgeRecords';
@@ -55,6 +56,7 @@ export const MIGRATIONS = [
   IndexRunHistory1795831200025,
   CreateTenantSecretTable1795831200026,
   RouteLeadsWithTenantSecret1795831200027,
+  IndexActiveRuns1795831200028,
   CreateDomainClaims1795831200029,
   CreatePluginForgeTables1795831200030,
   ProtectForgeRecords1795831200031,
