@@ -1,5 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { UnrecoverableError } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -7,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '@bf/config';
 import { IN_TOTO_PAYLOAD_TYPE, JobPayload, JobResult, sha256Hex } from '@bf/contracts';
 import { ArtifactEntity } from '@bf/persistence';
 import { JobProducer } from '@bf/queue';
+import { writeAtomically } from '@bf/step-sdk';
 import { addAttestation } from './attestation-files';
 import { EvidencePackBuilder } from './evidence-pack.builder';
 import { PackAssembler, RunFacts } from './pack-assembler';
@@ -112,11 +112,4 @@ export class EvidencePackService {
       .orIgnore()
       .execute();
   }
-}
-
-async function writeAtomically(path: string, content: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, content);
-  await rename(temporary, path);
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@bf/config';
+import { sha256Hex } from '@bf/contracts';
 import { OdooApi, OdooClient, OdooError, OdooServerError, OdooTimeoutError, OdooTransportError, XmlRpcTransport } from '@bf/odoo';
 import { SsrfGuard, SsrfRefusedError } from '@bf/runtime';
 import { rootLogger } from '@bf/observability';
@@ -51,14 +51,14 @@ export class OdooConnection implements OnModuleDestroy {
       if (error instanceof SecretNotFoundError || error instanceof SecretShapeError || error instanceof SecretUnreadableError || error instanceof SecretsKeyringError) throw new PermanentStepError(error.message);
       throw error;
     }
-    // Refused addresses fail the step for good (retrying cannot make them public); the transport checks again on every connection.
-    await this.ssrf.check(credentials.url).catch((error: unknown) => {
-      if (error instanceof SsrfRefusedError) throw new PermanentStepError(`secret_ref '${name}': the Odoo URL is not contacted: ${error.message} (SSRF_ALLOW_CIDRS allows such ranges)`);
-      throw error;
-    });
-    const key = `${tenantId}/${name}/${createHash('sha256').update(JSON.stringify(credentials)).digest('hex')}`;
+    const key = `${tenantId}/${name}/${sha256Hex(JSON.stringify(credentials))}`;
     let api = this.fromSecrets.get(key);
     if (!api) {
+      // Refused addresses fail the step for good (retrying cannot make them public); the transport checks again on every connection.
+      await this.ssrf.check(credentials.url).catch((error: unknown) => {
+        if (error instanceof SsrfRefusedError) throw new PermanentStepError(`secret_ref '${name}': the Odoo URL is not contacted: ${error.message} (SSRF_ALLOW_CIDRS allows such ranges)`);
+        throw error;
+      });
       const logger = rootLogger().child({ component: 'odoo-client', secret_ref: name });
       const { timeoutMs, moduleTimeoutMs } = this.config.odoo;
       // A secret's URL is tenant input: every call goes through the SSRF guard (connects to the address it checked).

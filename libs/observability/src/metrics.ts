@@ -51,11 +51,14 @@ export const runsFinished = new Counter({
   registers: [metricsRegistry],
 });
 
+/** Work that takes from a millisecond (a dry run, a cached answer) to minutes (a module install): steps and external calls. */
+const MILLISECONDS_TO_MINUTES_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
+
 export const stepDuration = new Histogram({
   name: 'bf_step_duration_seconds',
   help: 'Time one step attempt took in its executor, by executor, action, mode and outcome',
   labelNames: ['executor', 'action', 'mode', 'outcome'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  buckets: MILLISECONDS_TO_MINUTES_BUCKETS,
   registers: [metricsRegistry],
 });
 
@@ -84,7 +87,7 @@ export const integrationCallDuration = new Histogram({
   name: 'bf_integration_call_duration_seconds',
   help: 'Time one call to an external system took, by integration (dns, odoo, deploy), provider, operation and outcome (ok, error)',
   labelNames: ['integration', 'provider', 'operation', 'outcome'] as const,
-  buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  buckets: MILLISECONDS_TO_MINUTES_BUCKETS,
   registers: [metricsRegistry],
 });
 

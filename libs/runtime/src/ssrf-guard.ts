@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { request as httpRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, isIPv4, isIPv6, LookupFunction } from 'node:net';
+import { within } from './connections';
 
 /**
  * The one SSRF guard: every request the system sends to an address a user gave
@@ -185,7 +186,7 @@ export class SsrfGuard {
     const host = parsed.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
     let addresses: ResolvedAddress[];
     try {
-      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await withTimeout(this.resolveHost(host), this.lookupTimeoutMs, `resolving ${host}`);
+      addresses = isIP(host) ? [{ address: host, family: isIP(host) }] : await within(this.resolveHost(host), this.lookupTimeoutMs, `resolving ${host}`);
     } catch (error) {
       throw new SsrfRefusedError(`${host} does not resolve: ${(error as Error).message}`);
     }
@@ -292,9 +293,4 @@ function inPrefix(bytes: Buffer, network: Buffer, prefix: number): boolean {
     if ((bytes[bit / 8] & mask) !== (network[bit / 8] & mask)) return false;
   }
   return true;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer));
 }

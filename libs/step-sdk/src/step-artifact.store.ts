@@ -38,8 +38,8 @@ export class StepArtifactStore {
   }
 }
 
-
-async function writeAtomically(path: string, content: Buffer): Promise<void> {
+/** Writes a file so readers see the old bytes or the new, never half of them (a temporary name, then a rename). */
+export async function writeAtomically(path: string, content: Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, content);

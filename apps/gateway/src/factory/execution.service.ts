@@ -3,13 +3,13 @@ import { APP_CONFIG, AppConfig } from '@bf/config';
 import { DataSource, EntityManager } from 'typeorm';
 import { newId } from '@bf/contracts';
 import { currentCorrelationId, rootLogger } from '@bf/observability';
-import { AuditEntry, AuditLog, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
+import { APPROVAL_RISK_LEVELS, AuditEntry, AuditLog, PlanEntity, PlanStepEntity, PlanViewReader, RunEntity, StepRunEntity, currentContentHash } from '@bf/persistence';
 import { dryRunEventType, eventType } from '../orchestrator/event-names';
 import { RunRef, StepDispatcher } from '../orchestrator/step-dispatcher';
 import { failedReasons, PreflightReport, PreflightResult, PreflightService, PreflightSubject } from './preflight';
 import { StepMode, StepModePolicy } from './step-modes';
 import { CreditsService } from '../credits/credits.service';
-import { DomainClaims, domainsOfSteps } from '../domains/domain-claims';
+import { DOMAIN_OWNING_ACTIONS, DomainClaims, domainsOfSteps } from '../domains/domain-claims';
 
 export interface ExecutionStarted {
   plan_id: string;
@@ -181,7 +181,7 @@ export class ExecutionService {
       throw new ConflictException({ message: `plan ${plan.id} was changed after it was planned (content hash ${hash}, planned ${plan.planHash}); refusing to execute`, details: { planned_hash: plan.planHash, content_hash: hash } });
     }
     const level = plan.riskAssessment.overall_risk_level;
-    if (level !== 'high' && level !== 'critical') return;
+    if (!APPROVAL_RISK_LEVELS.has(level)) return;
     // Distinct approver keys of exactly this content (an approval from before keys existed counts once).
     const [{ approvals }] = (await manager.query('SELECT count(DISTINCT COALESCE(approver_key_id, id))::int AS approvals FROM plan_approvals WHERE plan_id = $1 AND plan_hash = $2', [plan.id, plan.planHash])) as { approvals: number }[];
     const required = this.config.tenancy.planMinApprovals;
@@ -199,18 +199,19 @@ export class ExecutionService {
    * The advisory lock makes two concurrent executes for one domain take turns.
    */
   private async assertDomainFree(manager: EntityManager, plan: PlanEntity, steps: PlanStepEntity[]): Promise<void> {
-    const domain = steps.find((step) => step.action === 'website.deploy' || step.action === 'dns.configure')?.parameters.domain;
-    if (typeof domain !== 'string') return;
-    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`domain:${domain}`]);
-    const [other] = await manager.query(
-      `SELECT r.id, r.plan_id FROM runs r JOIN plan_steps s ON s.plan_id = r.plan_id
-       WHERE (r.status = 'running' OR r.rollback_status = 'rolling_back') AND r.plan_id <> $1
-         AND s.action IN ('website.deploy', 'dns.configure') AND s.parameters->>'domain' = $2
-       LIMIT 1`,
-      [plan.id, domain],
-    );
-    if (other) {
-      throw new ConflictException({ message: `domain ${domain} is being changed by run ${other.id} of plan ${other.plan_id}; wait for it to finish`, details: { active_run_id: other.id, active_plan_id: other.plan_id, domain } });
+    // The same normalized names and lock keys as DomainClaims.release, so a release and an execute take turns too.
+    for (const domain of domainsOfSteps(steps)) {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`domain:${domain}`]);
+      const [other] = await manager.query(
+        `SELECT r.id, r.plan_id FROM runs r JOIN plan_steps s ON s.plan_id = r.plan_id
+         WHERE (r.status = 'running' OR r.rollback_status = 'rolling_back') AND r.plan_id <> $1
+           AND s.action = ANY($3) AND rtrim(lower(s.parameters->>'domain'), '.') = $2
+         LIMIT 1`,
+        [plan.id, domain, DOMAIN_OWNING_ACTIONS],
+      );
+      if (other) {
+        throw new ConflictException({ message: `domain ${domain} is being changed by run ${other.id} of plan ${other.plan_id}; wait for it to finish`, details: { active_run_id: other.id, active_plan_id: other.plan_id, domain } });
+      }
     }
   }
 }

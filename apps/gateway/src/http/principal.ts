@@ -35,11 +35,6 @@ export function currentPrincipal(): Principal | undefined {
   return principals.getStore();
 }
 
-/** Runs work as a principal (command lines and tests that call services directly). */
-export function runAsPrincipal<T>(principal: Principal, work: () => T): T {
-  return principals.run(principal, work);
-}
-
 /**
  * Runs each HTTP handler inside an async context holding the request's
  * principal, so `requestPrincipal()` and `requestTenant()` need no parameter

@@ -2,8 +2,8 @@ import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundExce
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { APP_CONFIG, AppConfig } from '@bf/config';
-import { newId, Principal, RiskLevel } from '@bf/contracts';
-import { AuditLog, PlanApprovalEntity, PlanEntity, PlanViewReader, currentContentHash } from '@bf/persistence';
+import { newId, Principal } from '@bf/contracts';
+import { APPROVAL_RISK_LEVELS, AuditLog, PlanApprovalEntity, PlanEntity, PlanViewReader, currentContentHash } from '@bf/persistence';
 import { keysShareLineage } from '../tenancy/key-lineage';
 
 export const ApprovalRequestSchema = z
@@ -20,7 +20,6 @@ export const ApprovalRequestSchema = z
 export type ApprovalRequest = z.infer<typeof ApprovalRequestSchema>;
 
 /** Risk levels whose plans need PLAN_MIN_APPROVALS distinct approver keys; others need one. */
-const MULTI_APPROVAL_LEVELS: ReadonlySet<RiskLevel> = new Set<RiskLevel>(['high', 'critical']);
 
 /**
  * Records the review of a plan. The approver is the API key of the request,
@@ -67,7 +66,7 @@ export class ApprovalService {
     const approvedBy = request.approved_by ?? approver.keyName;
     const who = `${approvedBy} (key ${approver.keyPrefix})`;
     const level = view.risk_assessment.overall_risk_level;
-    const required = MULTI_APPROVAL_LEVELS.has(level) ? this.config.tenancy.planMinApprovals : 1;
+    const required = APPROVAL_RISK_LEVELS.has(level) ? this.config.tenancy.planMinApprovals : 1;
     const approvalId = newId('appr');
     const approvals = await this.dataSource.transaction(async (manager) => {
       // The plan's row lock orders concurrent approvals: the count below sees every earlier one.
